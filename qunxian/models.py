@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(
+    r"^1[3-9]\d{9}$",
+    _("Enter an 11-digit mainland mobile number starting with 13–19."),
+    code="invalid_phone",
+)
+
+
+class User(AbstractUser):
+    """A worker. Roles come from elsewhere: see `qunxian.roles`."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    phone = models.CharField(
+        _("mobile number"), max_length=11, unique=True, validators=[phone_validator]
+    )
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=8, choices=Gender.choices, blank=True
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    # Gender and birth year are only used to tailor services with this consent.
+    profile_consent = models.BooleanField(
+        _("use my gender and age to suggest services"), default=False
+    )
+
+    REQUIRED_FIELDS = ["phone"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def get_short_name(self):
+        return str(self)
+
+
+class AuditEntry(models.Model):
+    """Who did what in the admin ends; written by services, never edited."""
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=60)
+    subject_type = models.CharField(_("subject type"), max_length=40)
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    subject_label = models.CharField(_("subject"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self):
+        return f"{self.action} {self.subject_label}"

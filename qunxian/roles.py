@@ -1,0 +1,70 @@
+"""The three roles and the guards of the two admin ends.
+
+Every user is a worker. A venue manager is a user named in some venue's
+managers (asked through the reverse relation, so this module imports no domain
+app). A system admin is a member of the `system_admin` group, or a superuser.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+SYSTEM_ADMIN_GROUP = "system_admin"
+
+
+def is_system_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_system_admin", None)
+    if cached is None:
+        cached = user.groups.filter(name=SYSTEM_ADMIN_GROUP).exists()
+        user._is_system_admin = cached
+    return cached
+
+
+def is_venue_manager(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_is_venue_manager", None)
+    if cached is None:
+        cached = user.managed_venues.exists()
+        user._is_venue_manager = cached
+    return cached
+
+
+def _role_required(has_role):
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+manager_required = _role_required(is_venue_manager)
+admin_required = _role_required(is_system_admin)
+
+
+class ManagerRequiredMixin:
+    """For class-based views of the venue-manager end (`/manage/`)."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return manager_required(super().as_view(**initkwargs))
+
+
+class AdminRequiredMixin:
+    """For class-based views of the system-admin end (`/console/`)."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return admin_required(super().as_view(**initkwargs))

@@ -1,0 +1,38 @@
+"""Mounts the three ends: the user end at `/`, `manage:` and `console:`."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from qunxian import views
+from venues import urls as venue_urls
+from venues.views.portal import HomeView
+
+handler403 = "qunxian.views.permission_denied"
+handler404 = "qunxian.views.page_not_found"
+handler500 = "qunxian.views.server_error"
+
+manage_patterns = [*venue_urls.manage_patterns]
+console_patterns = [*venue_urls.console_patterns]
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("venues/", include((venue_urls.portal_patterns, "venues"))),
+    path("me/", views.ProfileView.as_view(), name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("manage/", include((manage_patterns, "manage"))),
+    path("console/", include((console_patterns, "console"))),
+]
+
+if settings.SERVE_MEDIA:
+    # Venue photos are public; a front proxy may serve MEDIA_ROOT instead.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    ]

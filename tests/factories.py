@@ -1,0 +1,110 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from qunxian.models import User
+from qunxian.roles import SYSTEM_ADMIN_GROUP
+from venues.models import (
+    Closure,
+    Facility,
+    OpeningHours,
+    Organization,
+    Space,
+    Town,
+    Venue,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class AdminFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        group, _ = Group.objects.get_or_create(name=SYSTEM_ADMIN_GROUP)
+        self.groups.add(group)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["name"]
+
+    name = "普陀区总工会"
+    kind = Organization.Kind.UNION
+
+
+class TownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Town
+        django_get_or_create = ["name"]
+
+    name = "沈家门街道"
+    lat = 29.952
+    lng = 122.300
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ["code"]
+
+    code = "water"
+    name = "饮用水"
+    icon = "water"
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"测试职工之家{n:04d}")
+    organization = factory.SubFactory(OrganizationFactory)
+    category = Venue.Category.WORKERS_HOME
+    town = factory.SubFactory(TownFactory)
+    address = factory.Sequence(lambda n: f"沈家门街道测试路{n}号")
+    lat = 29.952
+    lng = 122.300
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"活动室{n}")
+    capacity = 20
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    venue = factory.SubFactory(VenueFactory)
+    weekday = 0
+    opens = datetime.time(9)
+    closes = datetime.time(17)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    venue = factory.SubFactory(VenueFactory)
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.SelfAttribute("start_date")
+    reason = "设备检修"

@@ -1,0 +1,141 @@
+"""Every named URL × every role → the status that role gets.
+
+A URL that exists but is missing from TABLE fails `test_every_url_is_in_the_table`:
+each new page must say here who may see it. Object URLs point at venue A, so
+"manager_a" is its manager and "manager_b" manages another venue.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "worker", "manager_a", "manager_b", "admin")
+LOGIN = "login"  # a redirect to the log-in page
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=LOGIN):
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def managers_only(*, other=404):
+    return {
+        "anonymous": LOGIN,
+        "worker": 403,
+        "manager_a": 200,
+        "manager_b": other,
+        "admin": 403,
+    }
+
+
+def admins_only(status=200):
+    return {
+        "anonymous": LOGIN,
+        "worker": 403,
+        "manager_a": 403,
+        "manager_b": 403,
+        "admin": status,
+    }
+
+
+# name: (kwargs or a function of the fixtures giving them, {role: status})
+TABLE = {
+    "home": ({}, everyone(200)),
+    "profile": ({}, signed_in(200)),
+    "set_language": ({}, everyone(302)),
+    "media": ({"path": "missing.jpg"}, everyone(404)),
+    # The user end
+    "venues:list": ({}, everyone(200)),
+    "venues:map": ({}, everyone(200)),
+    "venues:geojson": ({}, everyone(200)),
+    "venues:detail": (lambda f: {"pk": f["venue_a"].pk}, everyone(200)),
+    "venues:navigate": (
+        lambda f: {"pk": f["venue_a"].pk, "app": "amap"},
+        everyone(302),
+    ),
+    # The venue-manager end
+    "manage:home": ({}, managers_only(other=200)),
+    # The system-admin end
+    "console:home": ({}, admins_only()),
+    # Accounts (allauth)
+    "account_login": ({}, signed_in(302, anonymous=200)),
+    "account_signup": ({}, signed_in(302, anonymous=200)),
+    "account_logout": ({}, signed_in(200, anonymous=302)),
+    "account_inactive": ({}, everyone(200)),
+    "account_reauthenticate": ({}, signed_in(200)),
+    "account_request_reauthentication_code": ({}, signed_in(200)),
+    "account_confirm_reauthentication_code": ({}, signed_in(302)),
+    "account_email": ({}, signed_in(200)),
+    "account_email_verification_sent": ({}, everyone(200)),
+    "account_confirm_email": ({"key": "bad-key"}, everyone(200)),
+    "account_change_password": ({}, signed_in(200)),
+    "account_set_password": ({}, signed_in(302)),
+    "account_reset_password": ({}, everyone(200)),
+    "account_reset_password_done": ({}, everyone(200)),
+    "account_reset_password_from_key": (
+        {"uidb36": "0", "key": "bad"},
+        everyone(200),
+    ),
+    "account_reset_password_from_key_done": ({}, everyone(200)),
+    "account_confirm_login_code": ({}, signed_in(302)),
+    "account_verify_phone": ({}, signed_in(302)),
+    "account_change_phone": ({}, signed_in(200)),
+}
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_table():
+    missing = sorted(set(url_names()) - set(TABLE))
+    assert not missing, f"URLs without a row in TABLE: {missing}"
+
+
+def test_table_has_no_stale_rows():
+    assert not sorted(set(TABLE) - set(url_names()))
+
+
+@pytest.fixture
+def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
+    return {
+        "anonymous": None,
+        "worker": worker,
+        "manager_a": manager_a,
+        "manager_b": manager_b,
+        "admin": admin_user,
+        "venue_a": venue_a,
+        "venue_b": venue_b,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_role_gets_expected_status(client, personas, name):
+    kwargs, expected = TABLE[name]
+    if callable(kwargs):
+        kwargs = kwargs(personas)
+    url = reverse(name, kwargs=kwargs)
+    for role in ROLES:
+        client.logout()
+        if personas[role] is not None:
+            client.force_login(personas[role])
+        response = client.get(url)
+        want = expected[role]
+        if want == LOGIN:
+            assert response.status_code == 302, (role, url)
+            assert response["Location"].startswith(reverse("account_login")), (
+                role,
+                url,
+            )
+        else:
+            assert response.status_code == want, (role, url, response.status_code)

@@ -1,0 +1,55 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from venues.models import Facility, Organization, Town, Venue
+
+
+class VenueFilter(django_filters.FilterSet):
+    """The user end's filters: list, map and GeoJSON share them."""
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name or address")}
+        ),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="organization__kind",
+        choices=Organization.Kind.choices,
+        label=_("Organisation"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Venue.Category.choices, label=_("Category"), empty_label=_("Any")
+    )
+    town = django_filters.ModelChoiceFilter(
+        queryset=Town.objects.all(), label=_("Street or town"), empty_label=_("Any")
+    )
+    facilities = django_filters.ModelMultipleChoiceFilter(
+        queryset=Facility.objects.all(),
+        conjoined=True,
+        label=_("Has all of"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    open_now = django_filters.BooleanFilter(
+        method="filter_open_now",
+        label=_("Open now"),
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["q", "kind", "category", "town", "facilities", "open_now"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.open_at(timezone.now()) if value else queryset

@@ -1,0 +1,299 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from venues import hours
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        UNION = "union", _("Trade union")
+        YOUTH = "youth", _("Youth league")
+        WOMEN = "women", _("Women's federation")
+        SCIENCE = "science", _("Science association")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Town(models.Model):
+    """A street (街道) or town (镇) of the district."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    lat = models.FloatField(_("latitude"))
+    lng = models.FloatField(_("longitude"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("street or town")
+        verbose_name_plural = _("streets and towns")
+
+    def __str__(self):
+        return self.name
+
+
+class Facility(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    icon = models.CharField(
+        _("icon"), max_length=30, help_text=_("Name of the icon in the sprite.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+
+    def __str__(self):
+        return self.name
+
+
+class VenueQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Venue.Status.ACTIVE)
+
+    def managed_by(self, user):
+        return self.filter(managers=user)
+
+    def open_at(self, moment):
+        """Open at `moment`, by the rules of `venues.hours`, in SQL."""
+        local = timezone.localtime(moment)
+        today, now = local.weekday(), local.time()
+        yesterday = (today - 1) % 7
+        overnight = Q(closes__lte=F("opens"))
+        covering = OpeningHours.objects.filter(venue=OuterRef("pk")).filter(
+            Q(weekday=today, opens__lte=now, closes__gt=now)
+            | (overnight & Q(weekday=today, opens__lte=now))
+            | (overnight & Q(weekday=yesterday, closes__gt=now))
+        )
+        closed = Closure.objects.filter(
+            venue=OuterRef("pk"),
+            start_date__lte=local.date(),
+            end_date__gte=local.date(),
+        )
+        return self.filter(Exists(covering)).exclude(Exists(closed))
+
+
+class Venue(models.Model):
+    class Category(models.TextChoices):
+        WORKERS_HOME = "workers_home", _("Workers' home 职工之家")
+        OUTDOOR_STATION = (
+            "outdoor_station",
+            _("Outdoor workers' station 户外劳动者驿站"),
+        )
+        YOUTH_HOME = "youth_home", _("Youth home 青年之家")
+        WOMEN_CHILDREN_HOME = "women_children_home", _("Women and children's home")
+        SCIENCE_SITE = "science_site", _("Science outreach site 科普阵地")
+        OTHER = "other", _("Other service venue")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    name = models.CharField(_("name"), max_length=100)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="venues",
+        verbose_name=_("organisation"),
+    )
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        related_name="venues",
+        verbose_name=_("street or town"),
+    )
+    address = models.CharField(_("address"), max_length=200)
+    lat = models.FloatField(_("latitude (WGS-84)"))
+    lng = models.FloatField(_("longitude (WGS-84)"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_bookable = models.BooleanField(
+        _("takes bookings"),
+        default=False,
+        help_text=_("Off: walk-in only."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    facilities = models.ManyToManyField(
+        Facility, blank=True, related_name="venues", verbose_name=_("facilities")
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_venues",
+        verbose_name=_("managers"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        indexes = [
+            models.Index(fields=["lat", "lng"], name="venue_lat_lng"),
+            models.Index(fields=["status", "name", "id"], name="venue_status_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lng__gte=-180, lng__lte=180),
+                name="venue_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("venues:detail", args=[self.pk])
+
+    def opening_state(self, moment) -> hours.OpenState:
+        """Needs `hours` and `closures` prefetched when called for many venues."""
+        return hours.opening_state(
+            [hours.HoursRange(h.weekday, h.opens, h.closes) for h in self.hours.all()],
+            [hours.Closure(c.start_date, c.end_date) for c in self.closures.all()],
+            moment,
+        )
+
+
+def photo_path(photo, filename):
+    return f"venues/{photo.venue_id}/{filename}"
+
+
+class VenuePhoto(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption or f"{self.venue} #{self.pk}"
+
+
+class OpeningHours(models.Model):
+    """One weekly range; `closes <= opens` runs past midnight (see hours.py)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        indexes = [models.Index(fields=["weekday", "opens", "closes"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_0_6"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="closure_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start_date}–{self.end_date} {self.reason}"
+
+
+class Space(models.Model):
+    """A bookable room or area in a venue."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="spaces")
+    name = models.CharField(_("name"), max_length=60)
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    is_exclusive = models.BooleanField(
+        _("exclusive use"),
+        default=False,
+        help_text=_("On: one booking per slot. Off: shared until seats run out."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("open for booking"), default=True)
+
+    class Meta:
+        ordering = ["venue", "name"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="space_capacity"),
+            models.UniqueConstraint(fields=["venue", "name"], name="space_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VenueDailyStat(models.Model):
+    """Counts per venue and day; no record of who looked."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="daily_stats"
+    )
+    date = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    navigations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "date"], name="stat_venue_date"),
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self):
+        return f"{self.venue_id} {self.date}"

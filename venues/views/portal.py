@@ -1,0 +1,214 @@
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterMixin
+
+from venues.filters import VenueFilter
+from venues.geo import NAV_APPS, navigation_url
+from venues.hours import week_table
+from venues.models import (
+    Closure,
+    OpeningHours,
+    Organization,
+    Venue,
+    VenueDailyStat,
+)
+from venues.nearby import distance_km, nearest
+from venues.services import venue_count_navigation, venue_count_view
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+
+
+class LocationForm(forms.Form):
+    """The position a user chose to share (WGS-84), for distances."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lng = forms.FloatField(min_value=-180, max_value=180)
+    sort = forms.ChoiceField(
+        choices=[("distance", _("Nearest first")), ("name", _("Name"))],
+        required=False,
+    )
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+
+
+def card_queryset(queryset):
+    """What a venue card shows, in a fixed number of queries."""
+    today = timezone.localdate()
+    return queryset.select_related("organization", "town").prefetch_related(
+        "facilities",
+        "hours",
+        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today)),
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Venue.objects.published()
+        return super().get_context_data(
+            venue_count=published.count(),
+            visit_count=VenueDailyStat.objects.filter(venue__in=published).aggregate(
+                total=Sum("views")
+            )["total"]
+            or 0,
+            kinds=[
+                {**row, "label": Organization.Kind(row["kind"]).label}
+                for row in Organization.objects.values("kind")
+                .annotate(venues=Count("venues", filter=Q(venues__in=published)))
+                .order_by("kind")
+            ],
+            **kwargs,
+        )
+
+
+class VenueListView(FilterMixin, TemplateView):
+    """场所: filter, then sort by name or, with a shared position, by distance."""
+
+    filterset_class = VenueFilter
+    template_name = "venues/venue_list.html"
+
+    def get_queryset(self):
+        return Venue.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        location = LocationForm(request.GET)
+        self.location = location.cleaned_data if location.is_valid() else None
+        page_form = PageForm(request.GET)
+        self.page = (page_form.is_valid() and page_form.cleaned_data["page"]) or 1
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        filtered = (
+            self.filterset.qs if self.filterset.is_valid() else Venue.objects.none()
+        )
+        here = self.location
+        by_distance = here and here.get("sort") != "name"
+        start = (self.page - 1) * PAGE_SIZE
+        if by_distance:
+            ranked = nearest(
+                filtered, here["lat"], here["lng"], limit=start + PAGE_SIZE + 1
+            )
+            page_ids = dict(ranked[start : start + PAGE_SIZE])
+            venues = sorted(
+                card_queryset(Venue.objects.filter(pk__in=page_ids)),
+                key=lambda venue: page_ids[venue.pk],
+            )
+            has_next = len(ranked) > start + PAGE_SIZE
+        else:
+            rows = list(card_queryset(filtered)[start : start + PAGE_SIZE + 1])
+            venues, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        now = timezone.now()
+        for venue in venues:
+            venue.state = venue.opening_state(now)
+            if here:
+                venue.distance = distance_km(here["lat"], here["lng"], venue)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            "filter": self.filterset,
+            "venues": venues,
+            "location": here,
+            "by_distance": by_distance,
+            "page": self.page,
+            "has_previous": self.page > 1,
+            "has_next": has_next and self.page < MAX_PAGE,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "view": self,
+        }
+
+
+class VenueMapView(FilterMixin, TemplateView):
+    filterset_class = VenueFilter
+    template_name = "venues/venue_map.html"
+
+    def get_queryset(self):
+        return Venue.objects.none()
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        return self.render_to_response(
+            {
+                "filter": self.filterset,
+                "query": request.GET.urlencode(),
+                "map_tiles": {
+                    "url": settings.MAP_TILE_URL,
+                    "attribution": settings.MAP_TILE_ATTRIBUTION,
+                    "center": settings.MAP_CENTER,
+                },
+            }
+        )
+
+
+def venue_geojson(request):
+    """Markers for the map, as a GeoJSON FeatureCollection (RFC 7946)."""
+    filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    rows = filterset.qs.order_by().values(
+        "pk", "name", "lat", "lng", "address", "category", "organization__name"
+    )
+    categories = dict(Venue.Category.choices)
+    features = [
+        {
+            "type": "Feature",
+            "id": row["pk"],
+            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
+            "properties": {
+                "name": row["name"],
+                "organization": row["organization__name"],
+                "category": str(categories.get(row["category"], "")),
+                "address": row["address"],
+                "url": Venue(pk=row["pk"]).get_absolute_url(),
+            },
+        }
+        for row in rows
+    ]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class VenueDetailView(DetailView):
+    template_name = "venues/venue_detail.html"
+    context_object_name = "venue"
+
+    def get_queryset(self):
+        return card_queryset(Venue.objects.published()).prefetch_related(
+            "photos", "spaces"
+        )
+
+    def get_context_data(self, **kwargs):
+        venue_count_view(venue=self.object)
+        return super().get_context_data(
+            state=self.object.opening_state(timezone.now()),
+            week=[
+                (OpeningHours.Weekday(day).label, ranges)
+                for day, ranges in week_table(self.object.hours.all())
+            ],
+            nav_apps=NAV_APPS,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+def navigate(request, pk, app):
+    """Count one hand-off, then send the user to the map app."""
+    if app not in NAV_APPS:
+        raise Http404
+    venue = get_object_or_404(Venue.objects.published(), pk=pk)
+    venue_count_navigation(venue=venue)
+    return redirect(navigation_url(app, lat=venue.lat, lng=venue.lng, name=venue.name))
