@@ -9,4 +9,11 @@ def roles(request):
     return {
         "user_is_manager": SimpleLazyObject(lambda: is_venue_manager(user)),
         "user_is_admin": SimpleLazyObject(lambda: is_system_admin(user)),
+        "unread_count": SimpleLazyObject(
+            lambda: (
+                user.notifications.filter(read_at__isnull=True).count()
+                if user.is_authenticated
+                else 0
+            )
+        ),
     }

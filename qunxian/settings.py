@@ -252,3 +252,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Bookings: after this many no-shows within the window, requests need approval.
+NO_SHOW_LIMIT = int(os.environ.get("NO_SHOW_LIMIT", 3))
+NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", 60))
+
+# Feedback: deadlines for accepting and resolving an appeal, in days.
+APPEAL_ACCEPT_DAYS = int(os.environ.get("APPEAL_ACCEPT_DAYS", 2))
+APPEAL_RESOLVE_DAYS = int(os.environ.get("APPEAL_RESOLVE_DAYS", 7))
+REVIEW_WALK_IN_INTERVAL_DAYS = 30
+
+# 服务先锋指数: the composite's weights (shown in the console). Raise
+# INDEX_FORMULA_VERSION whenever the formula or the activity weights change.
+INDEX_FORMULA_VERSION = 1
+INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
+ACTIVITY_WEIGHTS = {"views": 1, "navigations": 3, "attended": 5}

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from bookings import urls as booking_urls
+from feedback import urls as feedback_urls
 from qunxian import views
 from venues import urls as venue_urls
 from venues.views.portal import HomeView
@@ -12,13 +14,24 @@ handler403 = "qunxian.views.permission_denied"
 handler404 = "qunxian.views.page_not_found"
 handler500 = "qunxian.views.server_error"
 
-manage_patterns = [*venue_urls.manage_patterns]
-console_patterns = [*venue_urls.console_patterns]
+manage_patterns = [
+    *venue_urls.manage_patterns,
+    *booking_urls.manage_patterns,
+    *feedback_urls.manage_patterns,
+]
+console_patterns = [
+    *venue_urls.console_patterns,
+    *booking_urls.console_patterns,
+    *feedback_urls.console_patterns,
+]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("venues/", include((venue_urls.portal_patterns, "venues"))),
+    path("bookings/", include((booking_urls.portal_patterns, "bookings"))),
+    path("feedback/", include((feedback_urls.portal_patterns, "feedback"))),
     path("me/", views.ProfileView.as_view(), name="profile"),
+    path("messages/", views.InboxView.as_view(), name="inbox"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", include((manage_patterns, "manage"))),

@@ -3,9 +3,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import UpdateView
+from django.views.generic import ListView, UpdateView
 
 from qunxian.forms import ProfileForm
+from qunxian.services import notifications_mark_read
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -21,6 +22,23 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         messages.success(self.request, _("Your details were saved."))
         return super().form_valid(form)
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """消息: what happened to my bookings and feedback; opening it reads them."""
+
+    template_name = "account/inbox.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return self.request.user.notifications.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notifications"] = list(context["object_list"])  # before marking
+        notifications_mark_read(user=self.request.user)
+        return context
 
 
 def permission_denied(request, exception=None):

@@ -108,3 +108,49 @@ class ClosureFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(timezone.localdate)
     end_date = factory.SelfAttribute("start_date")
     reason = "设备检修"
+
+
+def bookable_space(*, capacity=10, exclusive=False, **rules):
+    """A space in a bookable venue open 08:00–22:00 every day."""
+    from bookings.models import SpaceRules
+
+    venue = VenueFactory(is_bookable=True)
+    for weekday in range(7):
+        OpeningHoursFactory(
+            venue=venue, weekday=weekday, opens=datetime.time(8), closes=datetime.time(22)
+        )
+    space = SpaceFactory(venue=venue, capacity=capacity, is_exclusive=exclusive)
+    SpaceRules.objects.create(space=space, **rules)
+    return space
+
+
+class VenuePhotoFactory(factory.django.DjangoModelFactory):
+    """Writes small real JPEG files into MEDIA_ROOT (a tmp dir under pytest)."""
+
+    class Meta:
+        model = "venues.VenuePhoto"
+
+    venue = factory.SubFactory(VenueFactory)
+    image = factory.django.ImageField(width=64, height=48, format="JPEG")
+    thumbnail = factory.django.ImageField(width=32, height=24, format="JPEG")
+    width = 64
+    height = 48
+    position = factory.Sequence(int)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row as-is; services make real ones (this one holds no seats)."""
+
+    class Meta:
+        model = "bookings.Booking"
+
+    user = factory.SubFactory(UserFactory)
+    space = factory.SubFactory(SpaceFactory)
+    start = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    )
+    end = factory.LazyAttribute(lambda b: b.start + datetime.timedelta(hours=1))
+    headcount = 1
+    seats = 1
+    purpose = "班组学习"
+    contact_phone = "13900000000"

@@ -8,6 +8,13 @@ each new page must say here who may see it. Object URLs point at venue A, so
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import (
+    BookingFactory,
+    ClosureFactory,
+    SpaceFactory,
+    VenuePhotoFactory,
+)
+
 ROLES = ("anonymous", "worker", "manager_a", "manager_b", "admin")
 LOGIN = "login"  # a redirect to the log-in page
 
@@ -18,6 +25,11 @@ def everyone(status):
 
 def signed_in(status, anonymous=LOGIN):
     return {**everyone(status), "anonymous": anonymous}
+
+
+def own_booking(status):
+    """The worker's own booking: theirs to see, a 404 for everyone else."""
+    return {**signed_in(404), "worker": status}
 
 
 def managers_only(*, other=404):
@@ -55,10 +67,72 @@ TABLE = {
         lambda f: {"pk": f["venue_a"].pk, "app": "amap"},
         everyone(302),
     ),
+    "inbox": ({}, signed_in(200)),
+    "bookings:list": ({}, signed_in(200)),
+    "bookings:detail": (lambda f: {"pk": f["booking_a"].pk}, own_booking(200)),
+    "bookings:cancel": (lambda f: {"pk": f["booking_a"].pk}, everyone(405)),
+    "bookings:ics": (lambda f: {"pk": f["booking_a"].pk}, own_booking(404)),
+    "bookings:availability": (lambda f: {"space_id": f["space_a"].pk}, everyone(200)),
+    "bookings:new": (lambda f: {"space_id": f["space_a"].pk}, signed_in(200)),
     # The venue-manager end
     "manage:home": ({}, managers_only(other=200)),
+    # -- manager-end venue pages (issue 3) go here --
+    "manage:venue_edit": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
+    "manage:venue_hours": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
+    "manage:venue_closures": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
+    "manage:venue_spaces": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
+    "manage:venue_photos": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
+    "manage:space_edit": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
+    # POST-only: require_POST answers 405 to GET before the object is looked up;
+    # tests/venues/test_manage.py proves manager_b's POSTs are 404s.
+    "manage:closure_delete": (
+        lambda f: {"pk": f["closure_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:space_deactivate": (
+        lambda f: {"pk": f["space_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:photo_move": (
+        lambda f: {"pk": f["photo_a"].pk, "direction": "up"},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:photo_caption": (
+        lambda f: {"pk": f["photo_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:photo_delete": (
+        lambda f: {"pk": f["photo_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
     # The system-admin end
     "console:home": ({}, admins_only()),
+    # -- console venue, organisation, manager and audit pages (issue 3) go here --
+    "console:venue_list": ({}, admins_only()),
+    "console:venue_create": ({}, admins_only()),
+    "console:venue_edit": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
+    "console:venue_suspend": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
+    "console:venue_reactivate": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
+    "console:organization_list": ({}, admins_only()),
+    "console:organization_create": ({}, admins_only()),
+    "console:organization_edit": (
+        lambda f: {"pk": f["venue_a"].organization_id},
+        admins_only(),
+    ),
+    "console:manager_list": ({}, admins_only()),
+    "console:manager_create": ({}, admins_only()),
+    "console:manager_pick": ({}, admins_only()),
+    "console:manager_detail": (lambda f: {"pk": f["manager_a"].pk}, admins_only()),
+    "console:manager_assign": (lambda f: {"pk": f["manager_a"].pk}, admins_only(405)),
+    "console:manager_unassign": (
+        lambda f: {"pk": f["manager_a"].pk},
+        admins_only(405),
+    ),
+    "console:manager_deactivate": (
+        lambda f: {"pk": f["manager_a"].pk},
+        admins_only(405),
+    ),
+    "console:audit_list": ({}, admins_only()),
     # Accounts (allauth)
     "account_login": ({}, signed_in(302, anonymous=200)),
     "account_signup": ({}, signed_in(302, anonymous=200)),
@@ -108,6 +182,9 @@ def test_table_has_no_stale_rows():
 
 @pytest.fixture
 def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
+    venue_a.is_bookable = True
+    venue_a.save(update_fields=["is_bookable"])
+    space_a = SpaceFactory(venue=venue_a)
     return {
         "anonymous": None,
         "worker": worker,
@@ -116,6 +193,10 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
         "admin": admin_user,
         "venue_a": venue_a,
         "venue_b": venue_b,
+        "space_a": space_a,
+        "booking_a": BookingFactory(user=worker, space=space_a),
+        "closure_a": ClosureFactory(venue=venue_a),
+        "photo_a": VenuePhotoFactory(venue=venue_a),
     }
 
 

@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qunxian.models import AuditEntry
 from venues.models import Facility, Organization, Town, Venue
 
 
@@ -53,3 +55,60 @@ class VenueFilter(django_filters.FilterSet):
 
     def filter_open_now(self, queryset, name, value):
         return queryset.open_at(timezone.now()) if value else queryset
+
+
+class ConsoleVenueFilter(django_filters.FilterSet):
+    """The console's venue list: every status, filtered by who runs what where."""
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name or address")}
+        ),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(),
+        label=_("Organisation"),
+        empty_label=_("Any"),
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Venue.Category.choices, label=_("Category"), empty_label=_("Any")
+    )
+    town = django_filters.ModelChoiceFilter(
+        queryset=Town.objects.all(), label=_("Street or town"), empty_label=_("Any")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Venue.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["q", "organization", "category", "town", "status"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+
+def audit_subject_types():
+    """The kinds of things the log has entries about, named for people."""
+    names = {
+        model._meta.model_name: model._meta.verbose_name for model in apps.get_models()
+    }
+    types = AuditEntry.objects.order_by("subject_type").values_list(
+        "subject_type", flat=True
+    )
+    return [(kind, names.get(kind, kind)) for kind in types.distinct()]
+
+
+class ConsoleAuditFilter(django_filters.FilterSet):
+    subject_type = django_filters.ChoiceFilter(
+        choices=audit_subject_types, label=_("About"), empty_label=_("Anything")
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["subject_type"]

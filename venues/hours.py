@@ -125,3 +125,33 @@ def week_table(
     for r in ranges:
         days[r.weekday].append((r.opens, r.closes))
     return [(wd, sorted(slots)) for wd, slots in enumerate(days)]
+
+
+_WEEK_SECONDS = 7 * 24 * 3600
+
+
+def _week_span(r: HoursRange) -> tuple[int, int]:
+    """(start, length) in seconds from Monday 00:00; lengths of 0 read as 24 h."""
+    opens = r.opens.hour * 3600 + r.opens.minute * 60 + r.opens.second
+    closes = r.closes.hour * 3600 + r.closes.minute * 60 + r.closes.second
+    length = (closes - opens) % (24 * 3600) or 24 * 3600
+    return r.weekday * 24 * 3600 + opens, length
+
+
+def overlapping_pairs(
+    ranges: Iterable[HoursRange],
+) -> list[tuple[HoursRange, HoursRange]]:
+    """Pairs of ranges that share some moment of the week.
+
+    Ranges past midnight count on the day they run into, and Sunday night wraps
+    into Monday; ranges that only touch (12:00 and 12:00) do not overlap.
+    """
+    spans = [(r, *_week_span(r)) for r in ranges]
+    pairs = []
+    for i, (a, a_start, a_len) in enumerate(spans):
+        for b, b_start, b_len in spans[i + 1 :]:
+            if (b_start - a_start) % _WEEK_SECONDS < a_len or (
+                a_start - b_start
+            ) % _WEEK_SECONDS < b_len:
+                pairs.append((a, b))
+    return pairs

@@ -141,6 +141,12 @@ class Venue(models.Model):
         related_name="managed_venues",
         verbose_name=_("managers"),
     )
+    # Kept current by the feedback app's services whenever a review changes.
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
+    review_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    good_review_count = models.PositiveIntegerField(_("4–5 star reviews"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -166,6 +172,13 @@ class Venue(models.Model):
 
     def get_absolute_url(self):
         return reverse("venues:detail", args=[self.pk])
+
+    @property
+    def good_review_share(self):
+        """Share of 4–5 star reviews, 0–100, or None before the first review."""
+        if not self.review_count:
+            return None
+        return round(100 * self.good_review_count / self.review_count)
 
     def opening_state(self, moment) -> hours.OpenState:
         """Needs `hours` and `closures` prefetched when called for many venues."""

@@ -4,6 +4,7 @@ enough venues inside its inscribed circle, so the answer is exact."""
 
 import math
 
+from django.db.models import F
 from geopy.distance import geodesic
 
 KM_PER_DEGREE = 111.32
@@ -39,4 +40,15 @@ def nearest(queryset, lat: float, lng: float, *, limit: int) -> list[tuple[int, 
         within = [item for item in found if item[1] <= radius]
         if len(within) >= limit:
             return within[:limit]
+    if len(found) < limit:
+        # Far from the district: rank the rest by a planar approximation in SQL.
+        shrink = math.cos(math.radians(lat))
+        rows = queryset.order_by(
+            (F("lat") - lat) * (F("lat") - lat)
+            + (F("lng") - lng) * (F("lng") - lng) * shrink * shrink
+        ).values_list("pk", "lat", "lng")[:limit]
+        found = sorted(
+            ((pk, geodesic((lat, lng), (vlat, vlng)).km) for pk, vlat, vlng in rows),
+            key=lambda item: item[1],
+        )
     return found[:limit]

@@ -12,8 +12,76 @@ portal_patterns = [
 
 manage_patterns = [
     path("", manage.DashboardView.as_view(), name="home"),
+    # -- manager-end venue pages --
+    path("venues/<int:pk>/edit/", manage.VenueEditView.as_view(), name="venue_edit"),
+    path("venues/<int:pk>/hours/", manage.HoursView.as_view(), name="venue_hours"),
+    path("closures/<int:pk>/delete/", manage.closure_delete, name="closure_delete"),
+    path(
+        "venues/<int:pk>/spaces/", manage.SpaceListView.as_view(), name="venue_spaces"
+    ),
+    path("spaces/<int:pk>/edit/", manage.SpaceEditView.as_view(), name="space_edit"),
+    path(
+        "spaces/<int:pk>/deactivate/",
+        manage.space_deactivate,
+        name="space_deactivate",
+    ),
+    path(
+        "venues/<int:pk>/photos/", manage.PhotoListView.as_view(), name="venue_photos"
+    ),
+    path("photos/<int:pk>/move/<str:direction>/", manage.photo_move, name="photo_move"),
+    path("photos/<int:pk>/caption/", manage.photo_caption, name="photo_caption"),
+    path("photos/<int:pk>/delete/", manage.photo_delete, name="photo_delete"),
 ]
 
 console_patterns = [
     path("", console.DashboardView.as_view(), name="home"),
+    # -- console pages --
+    path("venues/", console.VenueListView.as_view(), name="venue_list"),
+    path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
+    path("venues/<int:pk>/", console.VenueEditView.as_view(), name="venue_edit"),
+    path(
+        "venues/<int:pk>/suspend/",
+        console.VenueSuspendView.as_view(),
+        name="venue_suspend",
+    ),
+    path(
+        "venues/<int:pk>/reactivate/",
+        console.VenueReactivateView.as_view(),
+        name="venue_reactivate",
+    ),
+    path(
+        "organizations/",
+        console.OrganizationListView.as_view(),
+        name="organization_list",
+    ),
+    path(
+        "organizations/new/",
+        console.OrganizationCreateView.as_view(),
+        name="organization_create",
+    ),
+    path(
+        "organizations/<int:pk>/",
+        console.OrganizationEditView.as_view(),
+        name="organization_edit",
+    ),
+    path("managers/", console.ManagerListView.as_view(), name="manager_list"),
+    path("managers/new/", console.ManagerCreateView.as_view(), name="manager_create"),
+    path("managers/existing/", console.ManagerPickView.as_view(), name="manager_pick"),
+    path("managers/<int:pk>/", console.manager_detail, name="manager_detail"),
+    path(
+        "managers/<int:pk>/assign/",
+        console.manager_assign_venue,
+        name="manager_assign",
+    ),
+    path(
+        "managers/<int:pk>/unassign/",
+        console.manager_unassign_venue,
+        name="manager_unassign",
+    ),
+    path(
+        "managers/<int:pk>/deactivate/",
+        console.manager_deactivate_account,
+        name="manager_deactivate",
+    ),
+    path("audit/", console.AuditListView.as_view(), name="audit_list"),
 ]

@@ -1,9 +1,68 @@
-from django.db.models import Count, Q
-from django.views.generic import TemplateView
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
 
-from qunxian.models import User
-from qunxian.roles import AdminRequiredMixin
+from qunxian.models import AuditEntry, User
+from qunxian.roles import AdminRequiredMixin, admin_required, is_system_admin
+from venues.filters import ConsoleAuditFilter, ConsoleVenueFilter
+from venues.forms import (
+    ConsoleOrganizationForm,
+    ConsoleVenueForm,
+    ManagerAssignForm,
+    ManagerCreateForm,
+    ManagerPickForm,
+    ManagerUnassignForm,
+    VenueStatusForm,
+)
 from venues.models import Organization, Venue
+from venues.services import (
+    manager_assign,
+    manager_create,
+    manager_deactivate,
+    organization_create,
+    organization_update,
+    venue_create,
+    venue_reactivate,
+    venue_remove_manager,
+    venue_suspend,
+    venue_update,
+)
+
+PAGE_SIZE = 25
+AUDIT_PAGE_SIZE = 50
+MAX_PAGE = 1000
+HISTORY_SIZE = 20
+
+# What the log's action codes mean; a code not listed is shown as it is.
+ACTION_LABELS = {
+    "venue.create": gettext_lazy("Venue created"),
+    "venue.update": gettext_lazy("Venue edited"),
+    "venue.suspend": gettext_lazy("Venue suspended"),
+    "venue.reactivate": gettext_lazy("Venue reactivated"),
+    "venue.add_manager": gettext_lazy("Manager assigned"),
+    "venue.remove_manager": gettext_lazy("Manager unassigned"),
+    "organization.create": gettext_lazy("Organisation created"),
+    "organization.update": gettext_lazy("Organisation edited"),
+    "venue.hours": gettext_lazy("Opening hours changed"),
+    "closure.add": gettext_lazy("Closure added"),
+    "closure.delete": gettext_lazy("Closure removed"),
+    "space.add": gettext_lazy("Space added"),
+    "space.update": gettext_lazy("Space edited"),
+    "space.deactivate": gettext_lazy("Space closed for booking"),
+    "photo.add": gettext_lazy("Photo added"),
+    "photo.move": gettext_lazy("Photo moved"),
+    "photo.caption": gettext_lazy("Photo caption changed"),
+    "photo.delete": gettext_lazy("Photo removed"),
+    "user.create": gettext_lazy("Account created"),
+    "user.deactivate": gettext_lazy("Account deactivated"),
+    "user.make_admin": gettext_lazy("Made a system admin"),
+}
 
 
 class DashboardView(AdminRequiredMixin, TemplateView):
@@ -25,5 +84,438 @@ class DashboardView(AdminRequiredMixin, TemplateView):
             .distinct()
             .count(),
             unmanaged_count=Venue.objects.filter(managers__isnull=True).count(),
+            **kwargs,
+        )
+
+
+def page_number(request) -> int:
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+def page_of(queryset, page: int, size: int) -> tuple[list, bool]:
+    """One page, and whether another follows, without counting the whole table."""
+    start = (page - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def pager(request, page: int, has_next: bool) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "has_previous": page > 1,
+        "has_next": has_next and page < MAX_PAGE,
+        "query": query.urlencode(),
+    }
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Shows a service's refusal on the form, beside the field it is about."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def labelled(entries):
+    for entry in entries:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+def venue_history(venue: Venue) -> list[AuditEntry]:
+    return labelled(
+        AuditEntry.objects.filter(subject_type="venue", subject_id=venue.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:HISTORY_SIZE]
+    )
+
+
+def map_settings() -> dict:
+    return {
+        "url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": settings.MAP_CENTER,
+    }
+
+
+# -- Venues
+
+
+class VenueListView(AdminRequiredMixin, TemplateView):
+    """Every venue, whatever its status, with who manages it."""
+
+    template_name = "console/venues/venue_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = ConsoleVenueFilter(self.request.GET, queryset=Venue.objects.all())
+        page = page_number(self.request)
+        venues, has_next = [], False
+        if filterset.is_valid():
+            venues, has_next = page_of(
+                filterset.qs.select_related("organization", "town").prefetch_related(
+                    Prefetch(
+                        "managers",
+                        queryset=User.objects.order_by("display_name", "pk"),
+                    )
+                ),
+                page,
+                PAGE_SIZE,
+            )
+        return super().get_context_data(
+            filter=filterset,
+            venues=venues,
+            **pager(self.request, page, has_next),
+            **kwargs,
+        )
+
+
+class VenueCreateView(AdminRequiredMixin, FormView):
+    form_class = ConsoleVenueForm
+    template_name = "console/venues/venue_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(map_tiles=map_settings(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            venue = venue_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The venue was created."))
+        return redirect("console:venue_edit", pk=venue.pk)
+
+
+class VenueEditView(AdminRequiredMixin, FormView):
+    """A venue's details, its status, its managers and its recent history."""
+
+    form_class = ConsoleVenueForm
+    template_name = "console/venues/venue_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.venue = get_object_or_404(
+            Venue.objects.select_related("organization", "town"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        # A copy of its own: a bound form writes into its instance, and the page
+        # must keep showing the venue as stored.
+        return {
+            **super().get_form_kwargs(),
+            "instance": Venue.objects.get(pk=self.venue.pk),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            venue=self.venue,
+            managers=self.venue.managers.order_by("display_name", "pk"),
+            status_form=VenueStatusForm(),
+            history=venue_history(self.venue),
+            map_tiles=map_settings(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            venue_update(
+                venue=self.venue, actor=self.request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The venue was saved."))
+        return redirect("console:venue_edit", pk=self.venue.pk)
+
+
+class VenueStatusView(AdminRequiredMixin, FormView):
+    """Suspend or reactivate, with a reason; GET shows the form on its own."""
+
+    form_class = VenueStatusForm
+    template_name = "console/venues/venue_status.html"
+    from_status = to_status = None
+    service = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.venue = get_object_or_404(Venue, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            venue=self.venue,
+            suspending=self.to_status == Venue.Status.SUSPENDED,
+            applicable=self.venue.status == self.from_status,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.service(
+                venue=self.venue,
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if self.to_status == Venue.Status.SUSPENDED:
+            messages.success(
+                self.request, _("The venue is suspended and hidden from users.")
+            )
+        else:
+            messages.success(self.request, _("The venue is active again."))
+        return redirect("console:venue_edit", pk=self.venue.pk)
+
+
+class VenueSuspendView(VenueStatusView):
+    from_status, to_status = Venue.Status.ACTIVE, Venue.Status.SUSPENDED
+    service = staticmethod(venue_suspend)
+
+
+class VenueReactivateView(VenueStatusView):
+    from_status, to_status = Venue.Status.SUSPENDED, Venue.Status.ACTIVE
+    service = staticmethod(venue_reactivate)
+
+
+# -- Organisations
+
+
+class OrganizationListView(AdminRequiredMixin, TemplateView):
+    template_name = "console/organizations/organization_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            organizations=Organization.objects.annotate(
+                active_count=Count(
+                    "venues", filter=Q(venues__status=Venue.Status.ACTIVE)
+                ),
+                suspended_count=Count(
+                    "venues", filter=Q(venues__status=Venue.Status.SUSPENDED)
+                ),
+            ).order_by("kind", "name"),
+            **kwargs,
+        )
+
+
+class OrganizationCreateView(AdminRequiredMixin, FormView):
+    form_class = ConsoleOrganizationForm
+    template_name = "console/organizations/organization_form.html"
+
+    def form_valid(self, form):
+        try:
+            organization_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The organisation was created."))
+        return redirect("console:organization_list")
+
+
+class OrganizationEditView(AdminRequiredMixin, FormView):
+    form_class = ConsoleOrganizationForm
+    template_name = "console/organizations/organization_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organization = get_object_or_404(Organization, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": Organization.objects.get(pk=self.organization.pk),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organization=self.organization, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            organization_update(
+                organization=self.organization,
+                actor=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The organisation was saved."))
+        return redirect("console:organization_list")
+
+
+# -- Venue managers
+
+
+class ManagerListView(AdminRequiredMixin, TemplateView):
+    """People who manage at least one venue, with those venues."""
+
+    template_name = "console/managers/manager_list.html"
+
+    def get_context_data(self, **kwargs):
+        page = page_number(self.request)
+        managers, has_next = page_of(
+            User.objects.filter(managed_venues__isnull=False)
+            .distinct()
+            .order_by("display_name", "pk")
+            .prefetch_related(
+                Prefetch("managed_venues", queryset=Venue.objects.order_by("name"))
+            ),
+            page,
+            AUDIT_PAGE_SIZE,
+        )
+        return super().get_context_data(
+            managers=managers, **pager(self.request, page, has_next), **kwargs
+        )
+
+
+class ManagerCreateView(AdminRequiredMixin, FormView):
+    form_class = ManagerCreateForm
+    template_name = "console/managers/manager_create.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = manager_create(
+                phone=data["phone"],
+                display_name=data["display_name"],
+                password=data["password1"],
+                venues=data["venues"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "The account was created. Give the manager their mobile number "
+                "and the initial password."
+            ),
+        )
+        return redirect("console:manager_detail", pk=user.pk)
+
+
+class ManagerPickView(AdminRequiredMixin, FormView):
+    form_class = ManagerPickForm
+    template_name = "console/managers/manager_pick.html"
+
+    def form_valid(self, form):
+        try:
+            manager_assign(
+                user=form.user,
+                venues=form.cleaned_data["venues"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The venues were assigned."))
+        return redirect("console:manager_detail", pk=form.user.pk)
+
+
+def render_manager(request, person: User, assign_form=None):
+    return render(
+        request,
+        "console/managers/manager_detail.html",
+        {
+            "person": person,
+            "venues": Venue.objects.managed_by(person)
+            .select_related("organization")
+            .order_by("name"),
+            "assign_form": assign_form or ManagerAssignForm(user=person),
+            "history": labelled(
+                AuditEntry.objects.filter(subject_type="user", subject_id=person.pk)
+                .select_related("actor")
+                .order_by("-created_at", "-id")[:HISTORY_SIZE]
+            ),
+            "is_self": person.pk == request.user.pk,
+            "protected": person.is_superuser or is_system_admin(person),
+        },
+    )
+
+
+@admin_required
+def manager_detail(request, pk):
+    return render_manager(request, get_object_or_404(User, pk=pk))
+
+
+@admin_required
+@require_POST
+def manager_assign_venue(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    form = ManagerAssignForm(request.POST, user=person)
+    if form.is_valid():
+        try:
+            manager_assign(
+                user=person, venues=[form.cleaned_data["venue"]], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The venue was assigned."))
+            return redirect("console:manager_detail", pk=person.pk)
+    return render_manager(request, person, assign_form=form)
+
+
+@admin_required
+@require_POST
+def manager_unassign_venue(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    form = ManagerUnassignForm(request.POST, user=person)
+    if form.is_valid():
+        venue_remove_manager(
+            venue=form.cleaned_data["venue"], user=person, actor=request.user
+        )
+        messages.success(request, _("The venue was unassigned."))
+    else:
+        messages.error(request, _("This person does not manage that venue."))
+    return redirect("console:manager_detail", pk=person.pk)
+
+
+@admin_required
+@require_POST
+def manager_deactivate_account(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    try:
+        manager_deactivate(user=person, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The account was deactivated and taken off its venues.")
+        )
+    return redirect("console:manager_detail", pk=person.pk)
+
+
+# -- Audit log
+
+
+class AuditListView(AdminRequiredMixin, TemplateView):
+    """Every change made in the admin ends, newest first."""
+
+    template_name = "console/audit/audit_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = ConsoleAuditFilter(
+            self.request.GET,
+            queryset=AuditEntry.objects.select_related("actor").order_by(
+                "-created_at", "-id"
+            ),
+        )
+        page = page_number(self.request)
+        entries, has_next = [], False
+        if filterset.is_valid():
+            entries, has_next = page_of(filterset.qs, page, AUDIT_PAGE_SIZE)
+        return super().get_context_data(
+            filter=filterset,
+            entries=labelled(entries),
+            **pager(self.request, page, has_next),
             **kwargs,
         )

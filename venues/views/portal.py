@@ -83,15 +83,23 @@ class VenueListView(FilterMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
         location = LocationForm(request.GET)
-        self.location = location.cleaned_data if location.is_valid() else None
+        shared = "lat" in request.GET or "lng" in request.GET
+        self.location = (
+            location.cleaned_data if shared and location.is_valid() else None
+        )
+        self.location_invalid = shared and self.location is None
         page_form = PageForm(request.GET)
-        self.page = (page_form.is_valid() and page_form.cleaned_data["page"]) or 1
+        if not page_form.is_valid():
+            raise Http404(_("No such page."))
+        self.page = page_form.cleaned_data["page"] or 1
         return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs):
-        filtered = (
-            self.filterset.qs if self.filterset.is_valid() else Venue.objects.none()
-        )
+        filterset = self.filterset
+        if filterset.is_bound and not filterset.is_valid():
+            filtered = Venue.objects.none()  # the form shows what is wrong
+        else:
+            filtered = filterset.qs
         here = self.location
         by_distance = here and here.get("sort") != "name"
         start = (self.page - 1) * PAGE_SIZE
@@ -119,6 +127,7 @@ class VenueListView(FilterMixin, TemplateView):
             "filter": self.filterset,
             "venues": venues,
             "location": here,
+            "location_invalid": self.location_invalid,
             "by_distance": by_distance,
             "page": self.page,
             "has_previous": self.page > 1,
@@ -154,7 +163,7 @@ class VenueMapView(FilterMixin, TemplateView):
 def venue_geojson(request):
     """Markers for the map, as a GeoJSON FeatureCollection (RFC 7946)."""
     filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
     rows = filterset.qs.order_by().values(
         "pk", "name", "lat", "lng", "address", "category", "organization__name"

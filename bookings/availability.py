@@ -1,0 +1,127 @@
+"""When a space can be booked: the one place that answers it, for pages and
+services alike.
+
+A day's slots are laid from the start of each opening range of that weekday in
+steps of the space's slot length, and must end within the range (a range past
+midnight keeps its slots on the day it starts). A slot touching a closed date is
+not offered. Whether a slot can still be taken depends on the time now (notice,
+advance window) and on the seats its `Slot` row says are taken.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Slot, SpaceRules
+from venues.models import Space
+
+DAY = datetime.timedelta(days=1)
+
+
+def rules_for(space: Space) -> SpaceRules:
+    try:
+        return space.rules
+    except SpaceRules.DoesNotExist:
+        return SpaceRules(space=space)
+
+
+def seats_per_booking(space: Space, headcount: int) -> int:
+    """An exclusive space is taken whole by one booking."""
+    return 1 if space.is_exclusive else headcount
+
+
+def slot_capacity(space: Space) -> int:
+    return 1 if space.is_exclusive else space.capacity
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    start: datetime.datetime
+    end: datetime.datetime
+    capacity: int
+    seats_left: int
+    problem: str  # empty when it can be booked now
+
+    @property
+    def bookable(self) -> bool:
+        return not self.problem
+
+
+def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
+    """(start, end) of every slot starting on `day`, from the venue's hours."""
+    zone = timezone.get_default_timezone()
+    rules = rules_for(space)
+    length = datetime.timedelta(minutes=rules.slot_minutes)
+    closures = list(space.venue.closures.all())
+    closed = {
+        date
+        for date in (day, day + DAY)  # a range past midnight reaches the next day
+        if any(c.start_date <= date <= c.end_date for c in closures)
+    }
+    grid = []
+    for hours in space.venue.hours.all():
+        if hours.weekday != day.weekday():
+            continue
+        start = datetime.datetime.combine(day, hours.opens, tzinfo=zone)
+        end = datetime.datetime.combine(day, hours.closes, tzinfo=zone)
+        if hours.closes <= hours.opens:
+            end += DAY
+        while start + length <= end:
+            last_moment = start + length - datetime.timedelta(microseconds=1)
+            if start.date() not in closed and last_moment.date() not in closed:
+                grid.append((start, start + length))
+            start += length
+    return sorted(set(grid))
+
+
+def problem_at(space: Space, start: datetime.datetime, now: datetime.datetime) -> str:
+    """Why a slot starting at `start` cannot be requested now, or ''."""
+    rules = rules_for(space)
+    if start <= now:
+        return str(_("This time has passed."))
+    if start < now + datetime.timedelta(minutes=rules.min_notice_minutes):
+        return str(
+            _("Book at least %(minutes)s minutes ahead.")
+            % {"minutes": rules.min_notice_minutes}
+        )
+    last_day = timezone.localdate(now) + datetime.timedelta(days=rules.advance_days)
+    if timezone.localdate(start) > last_day:
+        return str(
+            _("Bookings open %(days)s days ahead.") % {"days": rules.advance_days}
+        )
+    return ""
+
+
+def day_slots(space: Space, day: datetime.date, *, now=None) -> list[SlotInfo]:
+    """Every slot of `day` with the seats left and why it cannot be taken."""
+    now = now or timezone.now()
+    grid = slot_grid(space, day)
+    if not grid:
+        return []
+    taken = dict(
+        Slot.objects.filter(
+            space=space, start__gte=grid[0][0], start__lte=grid[-1][0]
+        ).values_list("start", "seats_taken")
+    )
+    capacity = slot_capacity(space)
+    slots = []
+    for start, end in grid:
+        seats_left = capacity - taken.get(start, 0)
+        problem = problem_at(space, start, now)
+        if not problem and seats_left <= 0:
+            problem = str(_("Fully booked."))
+        slots.append(SlotInfo(start, end, capacity, seats_left, problem))
+    return slots
+
+
+def nearest_free(space: Space, around: datetime.datetime, *, seats: int, count=3):
+    """Free slots on the same day closest to `around`: what to offer after a race."""
+    candidates = [
+        slot
+        for slot in day_slots(space, timezone.localdate(around))
+        if slot.bookable and slot.seats_left >= seats and slot.start != around
+    ]
+    candidates.sort(key=lambda slot: abs(slot.start - around))
+    return sorted(candidates[:count], key=lambda slot: slot.start)

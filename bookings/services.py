@@ -1,0 +1,480 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.availability import (
+    nearest_free,
+    problem_at,
+    rules_for,
+    seats_per_booking,
+    slot_capacity,
+    slot_grid,
+)
+from bookings.models import Booking, BookingEvent, BookingSlot, Slot, SpaceRules
+from qunxian.models import User
+from qunxian.services import audit_record, notify
+from venues import services as venue_services
+from venues.models import Space, Venue
+
+State = Booking.State
+
+
+class BookingRefused(ValidationError):
+    """A request or transition that breaks a rule; the message says which."""
+
+    def __init__(self, message, *, code="refused", alternatives=()):
+        super().__init__(message, code=code)
+        self.alternatives = list(alternatives)
+
+
+def recent_no_shows(user: User, *, now: datetime.datetime) -> int:
+    since = now - datetime.timedelta(days=settings.NO_SHOW_WINDOW_DAYS)
+    return Booking.objects.filter(
+        user=user, state=State.NO_SHOW, start__gte=since
+    ).count()
+
+
+def _check_request(
+    *, user, space, start, slot_count, headcount, now
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The slots asked for, or BookingRefused saying which rule they break."""
+    rules = rules_for(space)
+    venue = space.venue
+    if venue.status != Venue.Status.ACTIVE or not venue.is_bookable:
+        raise BookingRefused(_("This venue does not take bookings."))
+    if not space.is_active:
+        raise BookingRefused(_("This space is not open for booking."))
+    if not 1 <= headcount <= space.capacity:
+        raise BookingRefused(
+            _("The number of people must be between 1 and %(capacity)s.")
+            % {"capacity": space.capacity},
+            code="headcount",
+        )
+    if not 1 <= slot_count <= rules.max_slots_per_booking:
+        raise BookingRefused(
+            _("You can book at most %(count)s consecutive slots.")
+            % {"count": rules.max_slots_per_booking},
+            code="slot_count",
+        )
+    grid = slot_grid(space, timezone.localdate(start))
+    starts = [slot_start for slot_start, _end in grid]
+    if start not in starts:
+        raise BookingRefused(
+            _(
+                "The venue does not offer a slot at this time: it is closed then, or "
+                "the time does not match its slots."
+            ),
+            code="no_slot",
+        )
+    index = starts.index(start)
+    wanted = grid[index : index + slot_count]
+    contiguous = all(a[1] == b[0] for a, b in zip(wanted, wanted[1:], strict=False))
+    if len(wanted) < slot_count or not contiguous:
+        raise BookingRefused(
+            _("These slots do not follow one another within the opening hours."),
+            code="no_slot",
+        )
+    if problem := problem_at(space, start, now):
+        raise BookingRefused(problem, code="timing")
+    active = Booking.objects.filter(user=user, state__in=Booking.ACTIVE, end__gt=now)
+    if active.count() >= rules.max_active_per_user:
+        raise BookingRefused(
+            _("You already have %(count)s active bookings, the most allowed here.")
+            % {"count": rules.max_active_per_user},
+            code="user_limit",
+        )
+    return wanted
+
+
+def booking_create(
+    *,
+    user: User,
+    space: Space,
+    start: datetime.datetime,
+    slot_count: int = 1,
+    headcount: int,
+    purpose: str,
+    contact_phone: str,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    now = now or timezone.now()
+    wanted = _check_request(
+        user=user,
+        space=space,
+        start=start,
+        slot_count=slot_count,
+        headcount=headcount,
+        now=now,
+    )
+    seats = seats_per_booking(space, headcount)
+    rules = rules_for(space)
+    needs_approval = rules.approval == SpaceRules.Approval.MANUAL
+    fair_use_hold = (
+        not needs_approval and recent_no_shows(user, now=now) >= settings.NO_SHOW_LIMIT
+    )
+    try:
+        with transaction.atomic():
+            Slot.objects.bulk_create(
+                [
+                    Slot(space=space, start=s, end=e, capacity=slot_capacity(space))
+                    for s, e in wanted
+                ],
+                ignore_conflicts=True,
+            )
+            # Two requests for the same slots race here. Locking the slot rows
+            # in start order makes the second wait for the first (no deadlock:
+            # everyone locks in the same order), then re-read the seats.
+            slots = list(
+                Slot.objects.select_for_update()
+                .filter(space=space, start__in=[s for s, _e in wanted])
+                .order_by("start")
+            )
+            if any(slot.seats_left < seats for slot in slots):
+                raise _just_taken(space, start, seats)
+            # The CHECK constraint refuses this UPDATE if seats would run out,
+            # whatever path led here.
+            Slot.objects.filter(pk__in=[slot.pk for slot in slots]).update(
+                seats_taken=F("seats_taken") + seats
+            )
+            booking = Booking.objects.create(
+                user=user,
+                space=space,
+                start=wanted[0][0],
+                end=wanted[-1][1],
+                headcount=headcount,
+                seats=seats,
+                purpose=purpose,
+                contact_phone=contact_phone,
+                state=State.PENDING
+                if needs_approval or fair_use_hold
+                else State.APPROVED,
+            )
+            BookingSlot.objects.bulk_create(
+                [BookingSlot(booking=booking, slot=slot, user=user) for slot in slots]
+            )
+            BookingEvent.objects.create(
+                booking=booking,
+                actor=user,
+                to_state=booking.state,
+                reason=_fair_use_reason() if fair_use_hold else "",
+            )
+            if booking.state == State.APPROVED:
+                _notify_decision(booking, gettext_lazy("Booking confirmed"))
+    except IntegrityError as error:
+        if _holds_one_already(user, space, [s for s, _e in wanted]):
+            raise BookingRefused(
+                _("You already have a booking for this time."), code="duplicate"
+            ) from error
+        raise _just_taken(space, start, seats) from error
+    booking.fair_use_hold = fair_use_hold
+    return booking
+
+
+def _fair_use_reason() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "Needs a manager's approval: %(count)s missed bookings in the last "
+            "%(days)s days."
+        ) % {"count": settings.NO_SHOW_LIMIT, "days": settings.NO_SHOW_WINDOW_DAYS}
+
+
+def _holds_one_already(user, space, starts) -> bool:
+    return BookingSlot.objects.filter(
+        user=user, holds=True, slot__space=space, slot__start__in=starts
+    ).exists()
+
+
+def _just_taken(space, start, seats) -> BookingRefused:
+    return BookingRefused(
+        _("Sorry, this time was just taken by someone else."),
+        code="taken",
+        alternatives=nearest_free(space, start, seats=seats),
+    )
+
+
+def _release_seats(booking: Booking) -> None:
+    slot_ids = list(
+        BookingSlot.objects.filter(booking=booking, holds=True).values_list(
+            "slot_id", flat=True
+        )
+    )
+    list(Slot.objects.select_for_update().filter(pk__in=slot_ids).order_by("start"))
+    Slot.objects.filter(pk__in=slot_ids).update(
+        seats_taken=F("seats_taken") - booking.seats
+    )
+    BookingSlot.objects.filter(booking=booking, slot_id__in=slot_ids).update(
+        holds=False
+    )
+
+
+def _transition(
+    booking: Booking,
+    *,
+    to: str,
+    allowed_from: tuple,
+    actor: User | None,
+    reason: str = "",
+) -> Booking:
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    if locked.state not in allowed_from:
+        raise BookingRefused(
+            _("This booking is already “%(state)s”; it cannot become “%(to)s”.")
+            % {"state": locked.get_state_display(), "to": State(to).label},
+            code="wrong_state",
+        )
+    if locked.holds_seats and to not in Booking.HOLDING:
+        _release_seats(locked)
+    from_state = locked.state
+    locked.state = to
+    locked.save(update_fields=["state", "updated_at"])
+    BookingEvent.objects.create(
+        booking=locked, actor=actor, from_state=from_state, to_state=to, reason=reason
+    )
+    return locked
+
+
+def _notify_decision(booking: Booking, title, reason: str = "") -> None:
+    """Tell the user, in the district's language (we do not know theirs)."""
+    local = timezone.localtime(booking.start)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
+        body = _("%(venue)s · %(space)s, %(when)s.") % {
+            "venue": booking.space.venue.name,
+            "space": booking.space.name,
+            "when": local.strftime("%Y-%m-%d %H:%M"),
+        }
+        if reason:
+            body += " " + _("Reason: %(reason)s") % {"reason": reason}
+    notify(user=booking.user, title=title, body=body, url=booking.get_absolute_url())
+
+
+@transaction.atomic
+def booking_approve(*, booking: Booking, actor: User) -> Booking:
+    booking = _transition(
+        booking, to=State.APPROVED, allowed_from=(State.PENDING,), actor=actor
+    )
+    _notify_decision(booking, gettext_lazy("Booking approved"))
+    return booking
+
+
+@transaction.atomic
+def booking_reject(*, booking: Booking, actor: User, reason: str) -> Booking:
+    if not reason.strip():
+        raise BookingRefused(_("Please give a reason."), code="reason")
+    booking = _transition(
+        booking,
+        to=State.REJECTED,
+        allowed_from=(State.PENDING,),
+        actor=actor,
+        reason=reason,
+    )
+    _notify_decision(booking, gettext_lazy("Booking not approved"), reason)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(
+    *,
+    booking: Booking,
+    actor: User,
+    reason: str = "",
+    by_venue: bool = False,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """The user cancels before the cut-off; the venue may cancel at any time."""
+    now = now or timezone.now()
+    if not by_venue:
+        cutoff = booking.start - datetime.timedelta(
+            minutes=rules_for(booking.space).cancel_cutoff_minutes
+        )
+        if now > cutoff:
+            raise BookingRefused(
+                _("Cancellation closed at %(time)s; please call the venue.")
+                % {"time": timezone.localtime(cutoff).strftime("%m-%d %H:%M")},
+                code="cutoff",
+            )
+    booking = _transition(
+        booking,
+        to=State.CANCELLED,
+        allowed_from=Booking.ACTIVE,
+        actor=actor,
+        reason=reason,
+    )
+    if by_venue:
+        _notify_decision(
+            booking, gettext_lazy("Booking cancelled by the venue"), reason
+        )
+    return booking
+
+
+CHECK_IN_OPENS = datetime.timedelta(minutes=30)
+
+
+@transaction.atomic
+def booking_check_in(
+    *, booking: Booking, actor: User, now: datetime.datetime | None = None
+) -> Booking:
+    now = now or timezone.now()
+    if now < booking.start - CHECK_IN_OPENS:
+        raise BookingRefused(
+            _("Check-in opens 30 minutes before the start."), code="too_early"
+        )
+    if now >= booking.end:
+        raise BookingRefused(_("This booking has already ended."), code="too_late")
+    return _transition(
+        booking, to=State.ATTENDED, allowed_from=(State.APPROVED,), actor=actor
+    )
+
+
+@transaction.atomic
+def booking_mark_no_show(
+    *, booking: Booking, actor: User, now: datetime.datetime | None = None
+) -> Booking:
+    now = now or timezone.now()
+    if now < booking.start:
+        raise BookingRefused(
+            _("A booking can be marked as a no-show only after it starts."),
+            code="too_early",
+        )
+    return _transition(
+        booking, to=State.NO_SHOW, allowed_from=(State.APPROVED,), actor=actor
+    )
+
+
+def bookings_expire(*, now: datetime.datetime | None = None) -> int:
+    """Pending requests whose start has passed expire; safe to run repeatedly."""
+    now = now or timezone.now()
+    expired = 0
+    for booking in Booking.objects.filter(state=State.PENDING, start__lte=now):
+        with transaction.atomic():
+            try:
+                booking = _transition(
+                    booking,
+                    to=State.EXPIRED,
+                    allowed_from=(State.PENDING,),
+                    actor=None,
+                )
+            except BookingRefused:  # decided meanwhile
+                continue
+            _notify_decision(booking, gettext_lazy("Booking request expired"))
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def bookings_cancel_for_closure(
+    *, venue: Venue, start_date, end_date, reason: str, actor: User
+) -> int:
+    """Cancel the active bookings a new closure falls on, telling each user."""
+    zone = timezone.get_default_timezone()
+    first = datetime.datetime.combine(start_date, datetime.time(), tzinfo=zone)
+    after = datetime.datetime.combine(
+        end_date + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    hit = Booking.objects.active().filter(
+        space__venue=venue, start__lt=after, end__gt=first
+    )
+    count = 0
+    for booking in hit:
+        booking_cancel(booking=booking, actor=actor, reason=reason, by_venue=True)
+        count += 1
+    return count
+
+
+def seat_drift(*, repair: bool = False) -> list[tuple[Slot, int]]:
+    """Slots whose seats_taken differs from what their bookings hold."""
+    held = dict(
+        BookingSlot.objects.filter(holds=True)
+        .values("slot_id")
+        .annotate(seats=Sum("booking__seats"))
+        .values_list("slot_id", "seats")
+    )
+    drift = [
+        (slot, held.get(slot.pk, 0))
+        for slot in Slot.objects.select_related("space").iterator()
+        if slot.seats_taken != held.get(slot.pk, 0)
+    ]
+    if repair:
+        with transaction.atomic():
+            for slot, seats in drift:
+                Slot.objects.filter(pk=slot.pk).update(seats_taken=seats)
+    return drift
+
+
+RULES_FIELDS = (
+    "slot_minutes",
+    "advance_days",
+    "min_notice_minutes",
+    "max_slots_per_booking",
+    "max_active_per_user",
+    "cancel_cutoff_minutes",
+    "approval",
+)
+
+
+@transaction.atomic
+def space_rules_update(*, space: Space, actor: User, **fields) -> SpaceRules:
+    """Set a space's booking rules, creating its row on first save."""
+    unknown = set(fields) - set(RULES_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a booking rule: {', '.join(sorted(unknown))}")
+    rules, created = SpaceRules.objects.select_for_update().get_or_create(space=space)
+    changed = [name for name, value in fields.items() if getattr(rules, name) != value]
+    if "slot_minutes" in changed:
+        # Slot rows are keyed by start: a new length lays a new grid whose
+        # slots overlap the old ones without sharing their seats, so booked
+        # seats would stop guarding capacity. Refuse while any are upcoming.
+        upcoming = Booking.objects.active().filter(space=space, end__gt=timezone.now())
+        if count := upcoming.count():
+            raise BookingRefused(
+                _(
+                    "The slot length cannot change while the space has upcoming "
+                    "bookings (%(count)s). Change it when they are over."
+                )
+                % {"count": count},
+                code="slot_minutes",
+            )
+    if not changed and not created:
+        return rules
+    for name in changed:
+        setattr(rules, name, fields[name])
+    # The form checked these; this keeps any other caller inside the choices and
+    # the CHECK constraints too.
+    rules.full_clean(exclude=["space"])
+    if changed:
+        rules.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action="space.rules",
+        subject=space.venue,
+        details=f"{space.name}: "
+        + (", ".join(f"{name}={fields[name]}" for name in changed) or "-"),
+    )
+    return rules
+
+
+@transaction.atomic
+def closure_add_cancelling_bookings(
+    *, venue: Venue, actor: User, start_date, end_date, reason: str
+) -> int:
+    """Add a closure and cancel, with its reason, the bookings it falls on."""
+    venue_services.closure_add(
+        venue=venue,
+        actor=actor,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason,
+    )
+    return bookings_cancel_for_closure(
+        venue=venue,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason,
+        actor=actor,
+    )

@@ -1,0 +1,199 @@
+import icalendar
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from bookings.availability import day_slots, rules_for
+from bookings.forms import BookingForm, DayForm
+from bookings.models import Booking
+from bookings.permissions import own_bookings
+from bookings.services import BookingRefused, booking_cancel, booking_create
+from venues.models import Space, Venue
+
+
+def bookable_spaces():
+    return Space.objects.filter(
+        is_active=True,
+        venue__status=Venue.Status.ACTIVE,
+        venue__is_bookable=True,
+    ).select_related("venue", "rules")
+
+
+class AvailabilityView(TemplateView):
+    """A space's slots for one day; a partial for htmx, a page without JS."""
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["bookings/partials/availability.html"]
+        return ["bookings/availability.html"]
+
+    def get_context_data(self, **kwargs):
+        space = get_object_or_404(
+            bookable_spaces().prefetch_related("venue__hours", "venue__closures"),
+            pk=self.kwargs["space_id"],
+        )
+        form = DayForm(self.request.GET or None, space=space)
+        day = form.cleaned_data["date"] if form.is_valid() else form.today
+        return super().get_context_data(
+            space=space,
+            day_form=form,
+            day=day,
+            slots=day_slots(space, day) if form.is_valid() or not form.is_bound else [],
+            rules=rules_for(space),
+            **kwargs,
+        )
+
+
+class BookingCreateView(LoginRequiredMixin, FormView):
+    template_name = "bookings/booking_form.html"
+    form_class = BookingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.space = get_object_or_404(
+            bookable_spaces().prefetch_related("venue__hours", "venue__closures"),
+            pk=kwargs["space_id"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "space": self.space}
+
+    def get_initial(self):
+        return {
+            "start": self.request.GET.get("start"),
+            "headcount": 1,
+            "contact_phone": self.request.user.phone,
+        }
+
+    def form_valid(self, form):
+        try:
+            booking = booking_create(
+                user=self.request.user, space=self.space, **form.cleaned_data
+            )
+        except BookingRefused as refused:
+            form.add_error(None, refused)
+            return self.render_to_response(
+                self.get_context_data(form=form, alternatives=refused.alternatives)
+            )
+        if booking.state == Booking.State.APPROVED:
+            messages.success(self.request, _("Booked. See you there!"))
+        elif booking.fair_use_hold:
+            messages.warning(
+                self.request,
+                _(
+                    "Your request was sent to the venue for approval: you missed "
+                    "several bookings recently, so automatic approval is paused."
+                ),
+            )
+        else:
+            messages.success(
+                self.request,
+                _("Request sent. You will get a message when the venue decides."),
+            )
+        return redirect(booking)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(space=self.space, **kwargs)
+        form = context["form"]
+        try:
+            context["start"] = form.fields["start"].clean(form["start"].value())
+        except ValidationError:
+            context["start"] = None
+        return context
+
+
+class MyBookingsView(LoginRequiredMixin, ListView):
+    template_name = "bookings/booking_list.html"
+    context_object_name = "bookings"
+
+    def get_queryset(self):
+        return own_bookings(self.request.user).select_related("space__venue")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        bookings = context["bookings"]
+        context["upcoming"] = [b for b in bookings if b.end > now]
+        context["past"] = [b for b in reversed(bookings) if b.end <= now]
+        return context
+
+
+class BookingDetailView(LoginRequiredMixin, DetailView):
+    template_name = "bookings/booking_detail.html"
+    context_object_name = "booking"
+
+    def get_queryset(self):
+        return (
+            own_bookings(self.request.user)
+            .select_related("space__venue", "space__rules")
+            .prefetch_related("events__actor")
+        )
+
+    def get_context_data(self, **kwargs):
+        booking = self.object
+        context = super().get_context_data(**kwargs)
+        if booking.state == Booking.State.APPROVED:
+            qr = segno.make(booking.check_in_code, error="m")
+            # segno writes plain SVG markup from the code alone: nothing user-made.
+            context["qr_svg"] = mark_safe(
+                qr.svg_inline(scale=6, title=_("Check-in code"))
+            )  # noqa: S308
+        context["can_cancel"] = booking.state in Booking.ACTIVE
+        return context
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    booking = get_object_or_404(own_bookings(request.user), pk=pk)
+    try:
+        booking_cancel(booking=booking, actor=request.user)
+    except BookingRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your booking was cancelled."))
+    return redirect(booking)
+
+
+@login_required
+def calendar_file(request, pk):
+    """The booking as an iCalendar (RFC 5545) event, in Asia/Shanghai."""
+    booking = get_object_or_404(
+        own_bookings(request.user)
+        .filter(state=Booking.State.APPROVED)
+        .select_related("space__venue"),
+        pk=pk,
+    )
+    venue = booking.space.venue
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Qunxian//qunxian//ZH")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"booking-{booking.pk}@qunxian")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(booking.start))
+    event.add("dtend", timezone.localtime(booking.end))
+    event.add("summary", f"{venue.name} · {booking.space.name}")
+    event.add("location", venue.address)
+    event.add("geo", (venue.lat, venue.lng))
+    event.add(
+        "description",
+        _("Check-in code: %(code)s") % {"code": booking.check_in_code},
+    )
+    event.add("url", request.build_absolute_uri(booking.get_absolute_url()))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    response = HttpResponse(
+        calendar.to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
+    return response

@@ -1,0 +1,113 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import Appeal, Review
+from venues.models import Venue
+from venues.permissions import managed_venues
+
+OPEN, OVERDUE = "open", "overdue"
+APPEAL_STATES = [
+    (OPEN, _("Open (not yet resolved)")),
+    (OVERDUE, _("Overdue")),
+    *Appeal.State.choices,
+]
+AWAITING, ALL = "awaiting", "all"
+
+
+def _my_venues(request):
+    # No request, no user: nothing to choose from (never "venues without managers").
+    return managed_venues(request.user) if request else Venue.objects.none()
+
+
+def filter_appeal_state(queryset, name, value):
+    if value == OPEN:
+        return queryset.open()
+    if value == OVERDUE:
+        return queryset.overdue()
+    return queryset.filter(state=value)
+
+
+class ManagerAppealFilter(django_filters.FilterSet):
+    """A venue's choices are the manager's own venues: any other makes it invalid."""
+
+    state = django_filters.ChoiceFilter(
+        choices=APPEAL_STATES,
+        method=lambda qs, name, value: filter_appeal_state(qs, name, value),
+        label=_("State"),
+        empty_label=_("Any"),
+    )
+    venue = django_filters.ModelChoiceFilter(
+        queryset=_my_venues, label=_("Venue"), empty_label=_("All my venues")
+    )
+
+    class Meta:
+        model = Appeal
+        fields = ["state", "venue"]
+
+
+class ConsoleAppealFilter(django_filters.FilterSet):
+    DISTRICT, VENUES = "district", "venues"
+
+    state = django_filters.ChoiceFilter(
+        choices=APPEAL_STATES,
+        method=lambda qs, name, value: filter_appeal_state(qs, name, value),
+        label=_("State"),
+        empty_label=_("Any"),
+    )
+    addressed_to = django_filters.ChoiceFilter(
+        choices=[
+            (DISTRICT, _("The district")),
+            (VENUES, _("A venue (escalated when overdue)")),
+        ],
+        method="filter_addressed_to",
+        label=_("Addressed to"),
+        empty_label=_("Anyone"),
+    )
+
+    class Meta:
+        model = Appeal
+        fields = ["state", "addressed_to"]
+
+    def filter_addressed_to(self, queryset, name, value):
+        return queryset.filter(venue__isnull=value == self.DISTRICT)
+
+
+class ManagerReviewFilter(django_filters.FilterSet):
+    show = django_filters.ChoiceFilter(
+        choices=[(AWAITING, _("Awaiting a reply")), (ALL, _("All reviews"))],
+        method="filter_show",
+        label=_("Show"),
+        empty_label=None,
+    )
+    venue = django_filters.ModelChoiceFilter(
+        queryset=_my_venues, label=_("Venue"), empty_label=_("All my venues")
+    )
+
+    class Meta:
+        model = Review
+        fields = ["show", "venue"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Unasked, the page shows what needs doing: reviews awaiting a reply.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("show"):
+            data["show"] = AWAITING
+        super().__init__(data, *args, **kwargs)
+
+    def filter_show(self, queryset, name, value):
+        return queryset.awaiting_reply() if value == AWAITING else queryset
+
+
+class ConsoleReviewFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=Review.State.choices, label=_("Visibility"), empty_label=_("Any")
+    )
+    venue = django_filters.ModelChoiceFilter(
+        queryset=Venue.objects.order_by("name"),
+        label=_("Venue"),
+        empty_label=_("All venues"),
+    )
+
+    class Meta:
+        model = Review
+        fields = ["state", "venue"]

@@ -1,0 +1,184 @@
+"""The monthly indexes of every venue, computed in SQL and stored as snapshots.
+
+- activity 活跃度: views, navigation hand-offs and attended bookings, weighted
+  (settings.ACTIVITY_WEIGHTS), then scaled so the busiest venue scores 100;
+- good-review rate 好评度: share of 4–5 star reviews written in the month;
+- handling rate 反馈受理度: share of the month's feedback accepted and resolved
+  within their deadlines. Closed items stay in the denominator, so closing an
+  item never raises the rate;
+- 服务先锋指数: the weighted mean (settings.INDEX_WEIGHTS) of the parts a venue
+  has; a part without data (no reviews, no feedback) drops out of the weights.
+
+Five statements whatever the number of venues: delete the period, insert one
+row per venue from a SELECT of per-venue aggregates, derive the rates, read the
+top activity, then scale the activity and weigh the composite.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Now
+from django.utils import timezone
+
+from bookings.models import Booking
+from feedback.models import Appeal, IndexSnapshot, Review
+from venues.models import Venue, VenueDailyStat
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(period: datetime.date) -> datetime.date:
+    return (period + datetime.timedelta(days=32)).replace(day=1)
+
+
+def last_complete_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return month_start(month_start(today) - datetime.timedelta(days=1))
+
+
+def _per_venue(queryset, venue_field: str, aggregate):
+    """A correlated subquery: `aggregate` over this venue's rows, 0 if none."""
+    rows = (
+        queryset.filter(**{venue_field: OuterRef("pk")})
+        .order_by()
+        .values(venue_field)
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Coalesce(Subquery(rows[:1], output_field=IntegerField()), Value(0))
+
+
+def _rate(part, whole):
+    """0–100, or NULL when there is nothing to rate."""
+    return Case(
+        When(
+            **{f"{whole}__gt": 0}, then=Cast(F(part), FloatField()) * 100.0 / F(whole)
+        ),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+@transaction.atomic
+def compute_indexes(period: datetime.date) -> int:
+    """Compute (or recompute) every venue's snapshot for the month `period`."""
+    period = month_start(period)
+    zone = timezone.get_default_timezone()
+    since = datetime.datetime.combine(period, datetime.time(), tzinfo=zone)
+    until = datetime.datetime.combine(next_month(period), datetime.time(), tzinfo=zone)
+    weights = settings.INDEX_WEIGHTS
+    activity_weights = settings.ACTIVITY_WEIGHTS
+
+    IndexSnapshot.objects.filter(period=period).delete()
+
+    stats = VenueDailyStat.objects.filter(date__gte=period, date__lt=next_month(period))
+    attended = Booking.objects.filter(
+        state=Booking.State.ATTENDED, start__gte=since, start__lt=until
+    )
+    reviews = Review.objects.visible().filter(
+        created_at__gte=since, created_at__lt=until
+    )
+    appeals = Appeal.objects.filter(created_at__gte=since, created_at__lt=until)
+    in_time = Q(
+        state__in=[Appeal.State.RESOLVED, Appeal.State.CONFIRMED],
+        accepted_at__lte=F("accept_due"),
+        resolved_at__lte=F("resolve_due"),
+    )
+    overdue = Q(state=Appeal.State.SUBMITTED, accept_due__lt=Now()) | Q(
+        state=Appeal.State.ACCEPTED, resolve_due__lt=Now()
+    )
+    rows = Venue.objects.order_by().annotate(
+        s_views=_per_venue(stats, "venue", Sum("views")),
+        s_navigations=_per_venue(stats, "venue", Sum("navigations")),
+        s_attended=_per_venue(attended, "space__venue", Count("pk")),
+        s_reviews=_per_venue(reviews, "venue", Count("pk")),
+        s_good=_per_venue(reviews, "venue", Count("pk", filter=Q(rating__gte=4))),
+        s_appeals=_per_venue(appeals, "venue", Count("pk")),
+        s_in_time=_per_venue(appeals, "venue", Count("pk", filter=in_time)),
+        s_closed=_per_venue(
+            appeals, "venue", Count("pk", filter=Q(state=Appeal.State.CLOSED))
+        ),
+        s_overdue=_per_venue(appeals, "venue", Count("pk", filter=overdue)),
+        s_period=Value(period),
+        s_zero=Value(0.0),
+        s_version=Value(settings.INDEX_FORMULA_VERSION),
+        s_weights=Value(weights, output_field=JSONField()),
+        s_now=Now(),
+    )
+    columns = {
+        "venue_id": "pk",
+        "period": "s_period",
+        "views": "s_views",
+        "navigations": "s_navigations",
+        "attended": "s_attended",
+        "activity_raw": "s_zero",
+        "activity": "s_zero",
+        "review_count": "s_reviews",
+        "good_review_count": "s_good",
+        "appeal_count": "s_appeals",
+        "appeals_handled_in_time": "s_in_time",
+        "appeals_closed": "s_closed",
+        "appeals_overdue": "s_overdue",
+        "composite": "s_zero",
+        "formula_version": "s_version",
+        "weights": "s_weights",
+        "computed_at": "s_now",
+    }
+    select, params = rows.values_list(*columns.values()).query.sql_with_params()
+    table = IndexSnapshot._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) {select}",  # noqa: S608
+            params,
+        )
+        inserted = cursor.rowcount
+
+    snapshots = IndexSnapshot.objects.filter(period=period)
+    snapshots.update(
+        activity_raw=F("views") * activity_weights["views"]
+        + F("navigations") * activity_weights["navigations"]
+        + F("attended") * activity_weights["attended"],
+        good_review_rate=_rate("good_review_count", "review_count"),
+        handling_rate=_rate("appeals_handled_in_time", "appeal_count"),
+    )
+    top = snapshots.aggregate(top=Max("activity_raw"))["top"] or 0
+    activity = (
+        F("activity_raw") * (100.0 / top)
+        if top
+        else Value(0.0, output_field=FloatField())
+    )
+    has_reviews = Case(When(review_count__gt=0, then=Value(1.0)), default=Value(0.0))
+    has_appeals = Case(When(appeal_count__gt=0, then=Value(1.0)), default=Value(0.0))
+    snapshots.update(
+        activity=activity,
+        composite=(
+            activity * weights["activity"]
+            + Coalesce(F("good_review_rate"), Value(0.0)) * weights["good_review"]
+            + Coalesce(F("handling_rate"), Value(0.0)) * weights["handling"]
+        )
+        / (
+            Value(weights["activity"])
+            + has_reviews * weights["good_review"]
+            + has_appeals * weights["handling"]
+        ),
+    )
+    return inserted

@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Booking
+from venues.models import Venue
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(state=Review.State.VISIBLE)
+
+    def awaiting_reply(self):
+        return self.visible().filter(reply="")
+
+
+class Review(models.Model):
+    """评价: stars and words about one visit, answered publicly by the venue."""
+
+    class State(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden by an administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="reviews")
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    text = models.TextField(_("review"), max_length=1000, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.VISIBLE)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    reply = models.TextField(_("reply from the venue"), max_length=1000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["venue", "state", "created_at"]),
+            models.Index(fields=["user", "venue", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.venue} ★{self.rating}"
+
+    @property
+    def is_good(self) -> bool:
+        return self.rating >= 4
+
+
+class ReviewPhoto(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="reviews/")
+    thumbnail = models.ImageField(upload_to="reviews/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.review_id} photo"
+
+
+class AppealQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=Appeal.OPEN)
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            Q(state=Appeal.State.SUBMITTED, accept_due__lt=now)
+            | Q(state=Appeal.State.ACCEPTED, resolve_due__lt=now)
+        )
+
+    def overdue_first(self, now=None):
+        """Overdue items first, then the oldest deadline first."""
+        now = now or timezone.now()
+        late = Q(state=Appeal.State.SUBMITTED, accept_due__lt=now) | Q(
+            state=Appeal.State.ACCEPTED, resolve_due__lt=now
+        )
+        return self.annotate(
+            is_late=models.Case(
+                models.When(late, then=0), default=1, output_field=models.IntegerField()
+            )
+        ).order_by("is_late", "created_at")
+
+
+class Appeal(models.Model):
+    """诉求 / 反馈, a closed loop with deadlines.
+
+    submitted → accepted (受理) → resolved (办结, with a reply) → confirmed by the
+    submitter. "Not satisfied" reopens it once (back to accepted); the second
+    time it is closed and flagged. A handler may instead close an item that
+    cannot be acted on, with a reason: closed is counted apart from resolved.
+    """
+
+    class Kind(models.TextChoices):
+        SUGGESTION = "suggestion", _("Suggestion")
+        COMPLAINT = "complaint", _("Complaint")
+        HELP = "help", _("Request for help")
+        REPAIR = "repair", _("Broken facility")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RESOLVED = "resolved", _("Resolved")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CLOSED = "closed", _("Closed")
+
+    OPEN = (State.SUBMITTED, State.ACCEPTED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("venue"),
+        help_text=_("Leave empty to address the district."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("what happened"), max_length=2000)
+    photo = models.ImageField(_("photo"), upload_to="appeals/", blank=True)
+    photo_thumbnail = models.ImageField(upload_to="appeals/", blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.SUBMITTED
+    )
+    accept_due = models.DateTimeField(_("accept by"))
+    resolve_due = models.DateTimeField(_("resolve by"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+    reopened = models.BooleanField(default=False)
+    satisfied = models.BooleanField(null=True, blank=True)
+    flagged = models.BooleanField(
+        default=False, help_text="Closed after the submitter was dissatisfied twice."
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "accept_due"]),
+            models.Index(fields=["state", "resolve_due"]),
+            models.Index(fields=["venue", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("feedback:detail", args=[self.pk])
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.state == self.State.SUBMITTED and self.accept_due < now) or (
+            self.state == self.State.ACCEPTED and self.resolve_due < now
+        )
+
+
+class AppealEvent(models.Model):
+    """One step of an appeal's timeline, shown to the submitter."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_state = models.CharField(
+        max_length=10, choices=Appeal.State.choices, blank=True
+    )
+    to_state = models.CharField(max_length=10, choices=Appeal.State.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.from_state} → {self.to_state}"
+
+
+class IndexSnapshot(models.Model):
+    """A venue's indexes for one period (a month), as computed then.
+
+    Stores the formula version and weights it was computed with, so a change of
+    weights never rewrites history silently; recomputing a period replaces it.
+    """
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="indexes")
+    period = models.DateField(help_text="First day of the month.")
+    views = models.PositiveIntegerField(default=0)
+    navigations = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    activity_raw = models.FloatField(default=0)
+    activity = models.FloatField(help_text="0–100, normalised across venues.")
+    review_count = models.PositiveIntegerField(default=0)
+    good_review_count = models.PositiveIntegerField(default=0)
+    good_review_rate = models.FloatField(null=True, help_text="0–100; none: no reviews")
+    appeal_count = models.PositiveIntegerField(default=0)
+    appeals_handled_in_time = models.PositiveIntegerField(default=0)
+    appeals_closed = models.PositiveIntegerField(default=0)
+    appeals_overdue = models.PositiveIntegerField(default=0)
+    handling_rate = models.FloatField(null=True, help_text="0–100; none: no feedback")
+    composite = models.FloatField(help_text="服务先锋指数, 0–100")
+    formula_version = models.PositiveSmallIntegerField()
+    weights = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "-composite"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "period"], name="index_venue_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "composite"])]
+
+    def __str__(self):
+        return f"{self.venue} {self.period:%Y-%m}: {self.composite:.1f}"

@@ -1,0 +1,29 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import UserFactory, bookable_space
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A local time `days` from today."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_default_timezone()
+    )
+
+
+@pytest.fixture
+def space(db):
+    return bookable_space(capacity=10)
+
+
+@pytest.fixture
+def room(db):
+    return bookable_space(capacity=12, exclusive=True, approval="auto")
+
+
+@pytest.fixture
+def users(db):
+    return UserFactory.create_batch(4)

@@ -1,0 +1,162 @@
+"""The indexes on a small hand-made month with known answers."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bookings.models import Booking
+from feedback.indexes import compute_indexes, last_complete_month
+from feedback.models import Appeal, IndexSnapshot, Review
+from tests.factories import BookingFactory, SpaceFactory, UserFactory, VenueFactory
+from venues.models import VenueDailyStat
+
+PERIOD = datetime.date(2026, 10, 1)
+ZONE = timezone.get_default_timezone()
+
+
+def moment(day, hour=10):
+    return datetime.datetime(2026, 10, day, hour, tzinfo=ZONE)
+
+
+def review(venue, rating, day=5):
+    row = Review.objects.create(user=UserFactory(), venue=venue, rating=rating)
+    Review.objects.filter(pk=row.pk).update(created_at=moment(day))
+
+
+def appeal(venue, *, state, accepted_in_time=True, resolved_in_time=True, day=3):
+    created = moment(day)
+    accept_due = created + datetime.timedelta(days=2)
+    resolve_due = created + datetime.timedelta(days=7)
+    row = Appeal.objects.create(
+        user=UserFactory(),
+        venue=venue,
+        kind=Appeal.Kind.COMPLAINT,
+        text="…",
+        state=state,
+        accept_due=accept_due,
+        resolve_due=resolve_due,
+        accepted_at=accept_due
+        + datetime.timedelta(hours=-1 if accepted_in_time else 1),
+        resolved_at=resolve_due
+        + datetime.timedelta(hours=-1 if resolved_in_time else 1),
+    )
+    Appeal.objects.filter(pk=row.pk).update(created_at=created)
+
+
+@pytest.fixture
+def month(db, settings):
+    settings.INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
+    settings.ACTIVITY_WEIGHTS = {"views": 1, "navigations": 3, "attended": 5}
+    busy, quiet, silent = (VenueFactory(name=n) for n in ("忙", "静", "无声"))
+    # busy: 100 views, 10 navigations, 4 attended → raw 150; quiet: raw 75
+    VenueDailyStat.objects.create(venue=busy, date=PERIOD, views=60, navigations=4)
+    VenueDailyStat.objects.create(
+        venue=busy, date=PERIOD.replace(day=20), views=40, navigations=6
+    )
+    VenueDailyStat.objects.create(venue=quiet, date=PERIOD, views=45, navigations=10)
+    # outside the month: ignored
+    VenueDailyStat.objects.create(
+        venue=busy, date=datetime.date(2026, 11, 1), views=999
+    )
+    space = SpaceFactory(venue=busy)
+    for day in (2, 3, 4, 5):
+        BookingFactory(
+            space=space,
+            start=moment(day),
+            end=moment(day, 11),
+            state=Booking.State.ATTENDED,
+        )
+    BookingFactory(
+        space=space, start=moment(6), end=moment(6, 11), state=Booking.State.NO_SHOW
+    )
+    # busy: 3 of 4 reviews good (75 %); quiet: 1 of 2 (50 %), plus a hidden one
+    for rating in (5, 4, 4, 2):
+        review(busy, rating)
+    review(quiet, 5)
+    review(quiet, 1)
+    hidden = Review.objects.create(user=UserFactory(), venue=quiet, rating=5)
+    Review.objects.filter(pk=hidden.pk).update(
+        state=Review.State.HIDDEN, created_at=moment(5)
+    )
+    # busy: 4 appeals — 2 in time, 1 resolved late, 1 closed → 50 %
+    appeal(busy, state=Appeal.State.CONFIRMED)
+    appeal(busy, state=Appeal.State.RESOLVED)
+    appeal(busy, state=Appeal.State.RESOLVED, resolved_in_time=False)
+    appeal(busy, state=Appeal.State.CLOSED)
+    return busy, quiet, silent
+
+
+def snapshot(venue):
+    return IndexSnapshot.objects.get(venue=venue, period=PERIOD)
+
+
+def test_parts_and_composite_have_the_known_values(month):
+    busy, quiet, silent = month
+    assert compute_indexes(PERIOD) == 3
+    b, q, s = snapshot(busy), snapshot(quiet), snapshot(silent)
+    assert (b.views, b.navigations, b.attended, b.activity_raw) == (100, 10, 4, 150)
+    assert (q.activity_raw, s.activity_raw) == (75, 0)
+    assert (b.activity, q.activity, s.activity) == (100, 50, 0)
+    assert (b.review_count, b.good_review_count, b.good_review_rate) == (4, 3, 75)
+    assert (q.review_count, q.good_review_rate) == (2, 50)
+    assert s.good_review_rate is None
+    assert (b.appeal_count, b.appeals_handled_in_time, b.appeals_closed) == (4, 2, 1)
+    assert b.handling_rate == 50
+    assert q.handling_rate is None
+    assert b.composite == pytest.approx(0.4 * 100 + 0.3 * 75 + 0.3 * 50)
+    # quiet has no feedback: its composite weighs activity and reviews only
+    assert q.composite == pytest.approx((0.4 * 50 + 0.3 * 50) / 0.7)
+    assert s.composite == 0
+    assert b.weights == {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
+    assert b.formula_version >= 1
+
+
+def test_closing_instead_of_resolving_does_not_raise_the_rate(month):
+    busy, _quiet, _silent = month
+    compute_indexes(PERIOD)
+    before = snapshot(busy).handling_rate
+    late = Appeal.objects.filter(venue=busy, resolved_at__gt=F("resolve_due"))
+    late.update(state=Appeal.State.CLOSED)
+    compute_indexes(PERIOD)
+    assert snapshot(busy).handling_rate == before
+
+
+def test_recomputing_replaces_the_period(month):
+    busy, _quiet, _silent = month
+    compute_indexes(PERIOD)
+    first = {(s.venue_id, s.composite) for s in IndexSnapshot.objects.all()}
+    compute_indexes(PERIOD)
+    assert {(s.venue_id, s.composite) for s in IndexSnapshot.objects.all()} == first
+    review(busy, 1)
+    compute_indexes(PERIOD)
+    assert IndexSnapshot.objects.count() == 3
+    assert snapshot(busy).review_count == 5
+
+
+def count_queries(period):
+    with CaptureQueriesContext(connection) as queries:
+        compute_indexes(period)
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_venues(db):
+    VenueFactory.create_batch(5)
+    small = count_queries(PERIOD)
+    VenueFactory.create_batch(45)
+    assert count_queries(PERIOD) == small
+    assert IndexSnapshot.objects.count() == 50
+
+
+def test_command_defaults_to_the_last_complete_month(db):
+    VenueFactory()
+    call_command("compute_indexes")
+    assert IndexSnapshot.objects.get().period == last_complete_month()
+    call_command("compute_indexes", "--period", "2026-10")
+    assert IndexSnapshot.objects.filter(period=PERIOD).exists()
+    with pytest.raises(CommandError):
+        call_command("compute_indexes", "--period", "October")
