@@ -19,23 +19,25 @@ def _my_venues(request):
     return managed_venues(request.user) if request else Venue.objects.none()
 
 
-def filter_appeal_state(queryset, name, value):
-    if value == OPEN:
-        return queryset.open()
-    if value == OVERDUE:
-        return queryset.overdue()
-    return queryset.filter(state=value)
-
-
-class ManagerAppealFilter(django_filters.FilterSet):
-    """A venue's choices are the manager's own venues: any other makes it invalid."""
-
+class AppealStateFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=APPEAL_STATES,
-        method=lambda qs, name, value: filter_appeal_state(qs, name, value),
+        method="filter_state",
         label=_("State"),
         empty_label=_("Any"),
     )
+
+    def filter_state(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.open()
+        if value == OVERDUE:
+            return queryset.overdue()
+        return queryset.filter(state=value)
+
+
+class ManagerAppealFilter(AppealStateFilter):
+    """A venue's choices are the manager's own venues: any other makes it invalid."""
+
     venue = django_filters.ModelChoiceFilter(
         queryset=_my_venues, label=_("Venue"), empty_label=_("All my venues")
     )
@@ -45,15 +47,9 @@ class ManagerAppealFilter(django_filters.FilterSet):
         fields = ["state", "venue"]
 
 
-class ConsoleAppealFilter(django_filters.FilterSet):
+class ConsoleAppealFilter(AppealStateFilter):
     DISTRICT, VENUES = "district", "venues"
 
-    state = django_filters.ChoiceFilter(
-        choices=APPEAL_STATES,
-        method=lambda qs, name, value: filter_appeal_state(qs, name, value),
-        label=_("State"),
-        empty_label=_("Any"),
-    )
     addressed_to = django_filters.ChoiceFilter(
         choices=[
             (DISTRICT, _("The district")),

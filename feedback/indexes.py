@@ -35,23 +35,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Now
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.models import Booking
 from feedback.models import Appeal, IndexSnapshot, Review
+from feedback.periods import month_start, next_month
 from venues.models import Venue, VenueDailyStat
 
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(period: datetime.date) -> datetime.date:
-    return (period + datetime.timedelta(days=32)).replace(day=1)
-
-
-def last_complete_month(today: datetime.date | None = None) -> datetime.date:
-    today = today or timezone.localdate()
-    return month_start(month_start(today) - datetime.timedelta(days=1))
+GOOD_ENOUGH = 80  # a rate under this is called out to the venue
+LOW_ACTIVITY = 20
 
 
 def _per_venue(queryset, venue_field: str, aggregate):
@@ -182,3 +175,42 @@ def compute_indexes(period: datetime.date) -> int:
         ),
     )
     return inserted
+
+
+def weak_points(snapshot: IndexSnapshot) -> list[str]:
+    """What pulled a venue's index down this period, in plain words."""
+    points = []
+    if snapshot.appeals_overdue:
+        points.append(
+            ngettext(
+                "%(count)d feedback item is past its deadline.",
+                "%(count)d feedback items are past their deadline.",
+                snapshot.appeals_overdue,
+            )
+            % {"count": snapshot.appeals_overdue}
+        )
+    if snapshot.handling_rate is not None and snapshot.handling_rate < GOOD_ENOUGH:
+        points.append(
+            _("Only %(rate)d%% of feedback was accepted and resolved in time.")
+            % {"rate": snapshot.handling_rate}
+        )
+    if snapshot.appeals_closed:
+        points.append(
+            ngettext(
+                "%(count)d item was closed without being resolved.",
+                "%(count)d items were closed without being resolved.",
+                snapshot.appeals_closed,
+            )
+            % {"count": snapshot.appeals_closed}
+        )
+    if (
+        snapshot.good_review_rate is not None
+        and snapshot.good_review_rate < GOOD_ENOUGH
+    ):
+        points.append(
+            _("%(rate)d%% of reviews gave 4 or 5 stars.")
+            % {"rate": snapshot.good_review_rate}
+        )
+    if snapshot.activity < LOW_ACTIVITY:
+        points.append(_("Few visits, navigations and attended bookings this month."))
+    return points

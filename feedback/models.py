@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
+from feedback.periods import previous_month
 from venues.models import Venue
 
 
@@ -214,6 +215,23 @@ class AppealEvent(models.Model):
         return f"{self.appeal_id}: {self.from_state} → {self.to_state}"
 
 
+class IndexSnapshotQuerySet(models.QuerySet):
+    def ranking(self, period):
+        """The period's snapshots, best first, each with last month's composite."""
+        before = IndexSnapshot.objects.filter(
+            venue=OuterRef("venue"), period=previous_month(period)
+        ).values("composite")[:1]
+        return (
+            self.filter(period=period)
+            .select_related("venue__organization")
+            .annotate(previous_composite=Subquery(before))
+            .order_by("-composite", "venue__name")
+        )
+
+    def periods(self):
+        return self.order_by("-period").values_list("period", flat=True).distinct()
+
+
 class IndexSnapshot(models.Model):
     """A venue's indexes for one period (a month), as computed then.
 
@@ -240,6 +258,8 @@ class IndexSnapshot(models.Model):
     formula_version = models.PositiveSmallIntegerField()
     weights = models.JSONField()
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = IndexSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "-composite"]

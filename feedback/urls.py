@@ -1,15 +1,51 @@
 from django.urls import path  # noqa: F401
 
-from feedback.views import console, manage, portal  # noqa: F401
+from feedback.views import console, inbox, indexes, manage, portal  # noqa: F401
 
 portal_patterns = [
     # -- user-end feedback pages --
+    path("", portal.MyFeedbackView.as_view(), name="mine"),
+    path("new/", portal.AppealCreateView.as_view(), name="new"),
+    path("<int:pk>/", portal.AppealDetailView.as_view(), name="detail"),
+    path("<int:pk>/confirm/", portal.confirm, name="confirm"),
+    path(
+        "venues/<int:venue_id>/reviews/",
+        portal.VenueReviewsView.as_view(),
+        name="venue_reviews",
+    ),
+    path(
+        "venues/<int:venue_id>/review/",
+        portal.ReviewCreateView.as_view(),
+        name="review_new",
+    ),
 ]
 
 manage_patterns = [
+    path("", inbox.WorkInboxView.as_view(), name="home"),
+    path("indexes/", indexes.ManageIndexView.as_view(), name="indexes"),
     # -- manager-end feedback pages --
+    path("feedback/", manage.AppealListView.as_view(), name="appeal_list"),
+    path("feedback/<int:pk>/", manage.AppealDetailView.as_view(), name="appeal_detail"),
+    path("feedback/<int:pk>/accept/", manage.appeal_accept, name="appeal_accept"),
+    path("feedback/<int:pk>/resolve/", manage.appeal_resolve, name="appeal_resolve"),
+    path("feedback/<int:pk>/close/", manage.appeal_close, name="appeal_close"),
+    path("reviews/", manage.ReviewListView.as_view(), name="review_list"),
+    path("reviews/<int:pk>/", manage.ReviewDetailView.as_view(), name="review_detail"),
+    path("reviews/<int:pk>/reply/", manage.review_reply, name="review_reply"),
 ]
 
 console_patterns = [
+    path("indexes/", indexes.ConsoleIndexView.as_view(), name="indexes"),
+    path("indexes/export.csv", indexes.ranking_csv, name="indexes_csv"),
     # -- console feedback pages --
+    path("feedback/", console.AppealListView.as_view(), name="appeal_list"),
+    path(
+        "feedback/<int:pk>/", console.AppealDetailView.as_view(), name="appeal_detail"
+    ),
+    path("feedback/<int:pk>/accept/", console.appeal_accept, name="appeal_accept"),
+    path("feedback/<int:pk>/resolve/", console.appeal_resolve, name="appeal_resolve"),
+    path("feedback/<int:pk>/close/", console.appeal_close, name="appeal_close"),
+    path("reviews/", console.ReviewListView.as_view(), name="review_list"),
+    path("reviews/<int:pk>/hide/", console.review_hide, name="review_hide"),
+    path("reviews/<int:pk>/unhide/", console.review_unhide, name="review_unhide"),
 ]

@@ -6,9 +6,9 @@ from django.views.static import serve
 
 from bookings import urls as booking_urls
 from feedback import urls as feedback_urls
+from feedback.views.home import HomeView
 from qunxian import views
 from venues import urls as venue_urls
-from venues.views.portal import HomeView
 
 handler403 = "qunxian.views.permission_denied"
 handler404 = "qunxian.views.page_not_found"

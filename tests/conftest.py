@@ -7,6 +7,7 @@ def pytest_configure(config):
         config.option.screenshot = "only-on-failure"
         config.option.output = "test-results"
 
+
 from tests.factories import AdminFactory, UserFactory, VenueFactory
 
 

@@ -117,7 +117,10 @@ def bookable_space(*, capacity=10, exclusive=False, **rules):
     venue = VenueFactory(is_bookable=True)
     for weekday in range(7):
         OpeningHoursFactory(
-            venue=venue, weekday=weekday, opens=datetime.time(8), closes=datetime.time(22)
+            venue=venue,
+            weekday=weekday,
+            opens=datetime.time(8),
+            closes=datetime.time(22),
         )
     space = SpaceFactory(venue=venue, capacity=capacity, is_exclusive=exclusive)
     SpaceRules.objects.create(space=space, **rules)
@@ -154,3 +157,33 @@ class BookingFactory(factory.django.DjangoModelFactory):
     seats = 1
     purpose = "班组学习"
     contact_phone = "13900000000"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review row as-is: it leaves the venue's rating fields alone."""
+
+    class Meta:
+        model = "feedback.Review"
+
+    user = factory.SubFactory(UserFactory)
+    venue = factory.SubFactory(VenueFactory)
+    rating = 5
+    text = "环境整洁，热水方便。"
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    """A submitted appeal with the default deadlines, without its first event."""
+
+    class Meta:
+        model = "feedback.Appeal"
+
+    user = factory.SubFactory(UserFactory)
+    venue = factory.SubFactory(VenueFactory)
+    kind = "suggestion"
+    text = "建议增加一台微波炉。"
+    accept_due = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=2)
+    )
+    resolve_due = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=7)
+    )

@@ -20,7 +20,7 @@ def test_user_home_shows_district_totals_and_entry_points(client, venue_a, venue
 
 def test_manager_home_lists_only_their_venues(client, manager_a, venue_a, venue_b):
     client.force_login(manager_a)
-    response = client.get(reverse("manage:home"))
+    response = client.get(reverse("manage:venue_list"))
     assert list(response.context["venues"]) == [venue_a]
     assert venue_b.name not in response.content.decode()
 
@@ -51,3 +51,24 @@ def test_grant_manager_command_names_and_removes_a_manager(worker, venue_a):
     call_command("grant_manager", worker.username, str(venue_a.pk), "--revoke")
     worker._is_venue_manager = None
     assert not is_venue_manager(worker)
+
+
+def test_manager_inbox_counts_what_waits_at_their_venues_only(
+    client, manager_a, venue_a, venue_b, worker, django_assert_max_num_queries
+):
+    from bookings.models import Booking
+    from feedback.models import Appeal
+    from tests.factories import BookingFactory, SpaceFactory
+
+    BookingFactory(space=SpaceFactory(venue=venue_a), user=worker)
+    BookingFactory(space=SpaceFactory(venue=venue_b), user=worker)
+    BookingFactory(
+        space=SpaceFactory(venue=venue_a), user=worker, state=Booking.State.APPROVED
+    )
+    client.force_login(manager_a)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("manage:home"))
+    assert response.context["counts"]["bookings_pending"] == 1
+    assert [b.space.venue for b in response.context["pending"]] == [venue_a]
+    assert not Appeal.objects.exists()
+    assert response.context["counts"]["appeals_open"] == 0

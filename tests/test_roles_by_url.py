@@ -9,8 +9,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import (
+    AppealFactory,
     BookingFactory,
     ClosureFactory,
+    ReviewFactory,
     SpaceFactory,
     VenuePhotoFactory,
 )
@@ -74,8 +76,19 @@ TABLE = {
     "bookings:ics": (lambda f: {"pk": f["booking_a"].pk}, own_booking(404)),
     "bookings:availability": (lambda f: {"space_id": f["space_a"].pk}, everyone(200)),
     "bookings:new": (lambda f: {"space_id": f["space_a"].pk}, signed_in(200)),
+    "feedback:mine": ({}, signed_in(200)),
+    "feedback:new": ({}, signed_in(200)),
+    "feedback:detail": (lambda f: {"pk": f["appeal_a"].pk}, own_booking(200)),
+    "feedback:confirm": (lambda f: {"pk": f["appeal_a"].pk}, everyone(405)),
+    "feedback:venue_reviews": (
+        lambda f: {"venue_id": f["venue_a"].pk},
+        everyone(200),
+    ),
+    "feedback:review_new": (lambda f: {"venue_id": f["venue_a"].pk}, signed_in(200)),
     # The venue-manager end
     "manage:home": ({}, managers_only(other=200)),
+    "manage:venue_list": ({}, managers_only(other=200)),
+    "manage:indexes": ({}, managers_only(other=200)),
     # -- manager-end venue pages (issue 3) go here --
     "manage:venue_edit": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
     "manage:venue_hours": (lambda f: {"pk": f["venue_a"].pk}, managers_only()),
@@ -105,8 +118,60 @@ TABLE = {
         lambda f: {"pk": f["photo_a"].pk},
         {**managers_only(other=405), "manager_a": 405},
     ),
+    # -- manager-end booking pages --
+    "manage:booking_queue": ({}, managers_only(other=200)),
+    "manage:booking_check_in_code": ({}, managers_only(other=200)),
+    "manage:booking_detail": (lambda f: {"pk": f["booking_a"].pk}, managers_only()),
+    "manage:space_day": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
+    "manage:space_rules": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
+    # POST-only; tests/bookings/test_manage.py proves manager_b's POSTs are 404s.
+    "manage:booking_bulk_decide": ({}, {**managers_only(other=405), "manager_a": 405}),
+    "manage:booking_approve": (
+        lambda f: {"pk": f["booking_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:booking_reject": (
+        lambda f: {"pk": f["booking_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:booking_cancel": (
+        lambda f: {"pk": f["booking_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:booking_check_in": (
+        lambda f: {"pk": f["booking_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:booking_no_show": (
+        lambda f: {"pk": f["booking_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    # -- manager-end feedback pages --
+    "manage:appeal_list": ({}, managers_only(other=200)),
+    "manage:appeal_detail": (lambda f: {"pk": f["appeal_a"].pk}, managers_only()),
+    "manage:review_list": ({}, managers_only(other=200)),
+    "manage:review_detail": (lambda f: {"pk": f["review_a"].pk}, managers_only()),
+    # POST-only; tests/feedback/test_handling.py proves manager_b's POSTs are 404s.
+    "manage:appeal_accept": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:appeal_resolve": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:appeal_close": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:review_reply": (
+        lambda f: {"pk": f["review_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
     # The system-admin end
     "console:home": ({}, admins_only()),
+    "console:indexes": ({}, admins_only()),
+    "console:indexes_csv": ({}, admins_only(404)),  # nothing computed yet
     # -- console venue, organisation, manager and audit pages (issue 3) go here --
     "console:venue_list": ({}, admins_only()),
     "console:venue_create": ({}, admins_only()),
@@ -133,6 +198,28 @@ TABLE = {
         admins_only(405),
     ),
     "console:audit_list": ({}, admins_only()),
+    # -- console feedback pages --
+    "console:appeal_list": ({}, admins_only()),
+    # The district's own; an on-time venue appeal is a 404 here (test_handling.py).
+    "console:appeal_detail": (
+        lambda f: {"pk": f["appeal_district"].pk},
+        admins_only(),
+    ),
+    "console:appeal_accept": (
+        lambda f: {"pk": f["appeal_district"].pk},
+        admins_only(405),
+    ),
+    "console:appeal_resolve": (
+        lambda f: {"pk": f["appeal_district"].pk},
+        admins_only(405),
+    ),
+    "console:appeal_close": (
+        lambda f: {"pk": f["appeal_district"].pk},
+        admins_only(405),
+    ),
+    "console:review_list": ({}, admins_only()),
+    "console:review_hide": (lambda f: {"pk": f["review_a"].pk}, admins_only(405)),
+    "console:review_unhide": (lambda f: {"pk": f["review_a"].pk}, admins_only(405)),
     # Accounts (allauth)
     "account_login": ({}, signed_in(302, anonymous=200)),
     "account_signup": ({}, signed_in(302, anonymous=200)),
@@ -197,6 +284,9 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
         "booking_a": BookingFactory(user=worker, space=space_a),
         "closure_a": ClosureFactory(venue=venue_a),
         "photo_a": VenuePhotoFactory(venue=venue_a),
+        "appeal_a": AppealFactory(user=worker, venue=venue_a),
+        "appeal_district": AppealFactory(user=worker, venue=None),
+        "review_a": ReviewFactory(user=worker, venue=venue_a),
     }
 
 

@@ -11,7 +11,7 @@ portal_patterns = [
 ]
 
 manage_patterns = [
-    path("", manage.DashboardView.as_view(), name="home"),
+    path("venues/", manage.VenueListView.as_view(), name="venue_list"),
     # -- manager-end venue pages --
     path("venues/<int:pk>/edit/", manage.VenueEditView.as_view(), name="venue_edit"),
     path("venues/<int:pk>/hours/", manage.HoursView.as_view(), name="venue_hours"),

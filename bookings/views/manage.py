@@ -83,7 +83,6 @@ class QueueView(ManagerRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter=self.filterset,
-            bulk_form=BulkDecisionForm(),
             spaces=managed_spaces(self.request.user).order_by("venue__name", "name"),
             **kwargs,
         )
@@ -293,7 +292,6 @@ class SpaceDayView(ManagerRequiredMixin, TemplateView):
             next_day=day + datetime.timedelta(days=1),
             rows=rows,
             others=[b for b in bookings if b.pk not in placed],
-            now=timezone.now(),
             **kwargs,
         )
 

@@ -1,0 +1,156 @@
+"""The console's feedback pages: what the district handles, and moderation.
+
+The district handles appeals addressed to it and, as escalation, any venue's
+appeal while it is overdue (`district_appeals`); outside that set an appeal is
+a 404 here, even to an admin. Reviews are moderated here: hiding one takes it
+off the public pages (its author still sees it, with the reason).
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from feedback import services
+from feedback.filters import ConsoleAppealFilter, ConsoleReviewFilter
+from feedback.forms import ReviewHideForm
+from feedback.models import Review, ReviewPhoto
+from feedback.permissions import district_appeals
+from feedback.selectors import handling_order
+from feedback.services import FeedbackRefused
+from feedback.views import handling
+from qunxian.roles import AdminRequiredMixin, admin_required
+
+PAGE_SIZE = 50
+
+
+# -- Appeals
+
+
+class AppealListView(AdminRequiredMixin, ListView):
+    """The district's appeals and every overdue one: overdue first."""
+
+    template_name = "console/feedback/appeal_list.html"
+    context_object_name = "appeals"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        now = timezone.now()
+        appeals = handling_order(
+            district_appeals(now).select_related("venue", "user"), now
+        )
+        self.filterset = ConsoleAppealFilter(
+            self.request.GET, queryset=appeals, request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else appeals.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset, now=timezone.now(), **kwargs
+        )
+
+
+class AppealDetailView(AdminRequiredMixin, handling.AppealHandlingView):
+    template_name = "console/feedback/appeal_detail.html"
+    namespace = "console"
+
+    def scope(self):
+        return district_appeals()
+
+
+def _appeal_step(request, pk, step):
+    appeal = get_object_or_404(district_appeals(), pk=pk)
+    if step(request, appeal) and not district_appeals().filter(pk=pk).exists():
+        # Back on time at its venue: it is the venue's to finish, not ours.
+        messages.info(
+            request,
+            _("%(appeal)s is no longer overdue; its venue's managers handle it now.")
+            % {"appeal": appeal},
+        )
+        return redirect("console:appeal_list")
+    return redirect("console:appeal_detail", pk)
+
+
+@admin_required
+@require_POST
+def appeal_accept(request, pk):
+    return _appeal_step(request, pk, handling.accept)
+
+
+@admin_required
+@require_POST
+def appeal_resolve(request, pk):
+    return _appeal_step(request, pk, handling.resolve)
+
+
+@admin_required
+@require_POST
+def appeal_close(request, pk):
+    return _appeal_step(request, pk, handling.close)
+
+
+# -- Reviews
+
+
+class ReviewListView(AdminRequiredMixin, ListView):
+    """Every review, newest first, to hide (with a reason) or show again."""
+
+    template_name = "console/feedback/review_list.html"
+    context_object_name = "reviews"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        reviews = Review.objects.select_related("venue", "user").prefetch_related(
+            Prefetch("photos", queryset=ReviewPhoto.objects.order_by("id"))
+        )
+        self.filterset = ConsoleReviewFilter(
+            self.request.GET, queryset=reviews, request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else reviews.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+def _review(pk):
+    return get_object_or_404(Review.objects.select_related("venue", "user"), pk=pk)
+
+
+@admin_required
+@require_POST
+def review_hide(request, pk):
+    review = _review(pk)
+    form = ReviewHideForm(request.POST)
+    if not form.is_valid():
+        handling.form_errors_as_messages(request, form)
+        return handling.back(request, reverse("console:review_list"))
+    try:
+        services.review_hide(
+            review=review, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except FeedbackRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("The review by %(user)s of %(venue)s is hidden from the public.")
+            % {"user": review.user, "venue": review.venue.name},
+        )
+    return handling.back(request, reverse("console:review_list"))
+
+
+@admin_required
+@require_POST
+def review_unhide(request, pk):
+    review = _review(pk)
+    services.review_unhide(review=review, actor=request.user)
+    messages.success(
+        request,
+        _("The review by %(user)s of %(venue)s is shown again.")
+        % {"user": review.user, "venue": review.venue.name},
+    )
+    return handling.back(request, reverse("console:review_list"))

@@ -4,13 +4,19 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, Slot, SpaceRules
-from bookings.services import booking_approve, booking_create, booking_reject
+from bookings.services import (
+    booking_approve,
+    booking_create,
+    booking_reject,
+    space_rules_update,
+)
 from qunxian.models import AuditEntry, Notification
 from tests.bookings.conftest import at
 from tests.factories import SpaceFactory, UserFactory, bookable_space
@@ -163,7 +169,7 @@ def test_queue_query_count_does_not_grow_with_the_bookings(
     with CaptureQueriesContext(connection) as few:
         assert len(as_a.get(url).context["bookings"]) == 3
     pending(27)
-    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as many:
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
         assert len(as_a.get(url).context["bookings"]) == 30
     assert len(few) == len(many)
 
@@ -405,7 +411,7 @@ def test_day_view_query_count_is_bounded(
 ):
     for n, user in enumerate(users):
         booking_approve(booking=book(user, mine, at(1, 9 + n)), actor=manager_a)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(12):
         as_a.get(
             reverse("manage:space_day", args=[mine.pk]),
             {"date": at(1, 0).date().isoformat()},
@@ -607,3 +613,27 @@ def test_worker_cannot_reach_the_manager_pages(client, worker, mine):
     response = client.post(reverse("manage:booking_approve", args=[booking.pk]))
     assert response.status_code == 403
     assert state_of(booking) == State.PENDING
+
+
+# --- the rules service, called directly ---------------------------------------
+
+
+def test_rules_service_refuses_values_outside_the_rules_whoever_calls(manager_a, mine):
+    before = rules_values(mine)
+    with pytest.raises(ValidationError):
+        space_rules_update(space=mine, actor=manager_a, advance_days=0)
+    with pytest.raises(ValidationError):
+        space_rules_update(space=mine, actor=manager_a, slot_minutes=45)
+    with pytest.raises(TypeError):
+        space_rules_update(space=mine, actor=manager_a, capacity=3)
+    assert rules_values(mine) == before
+    assert not AuditEntry.objects.filter(action="space.rules").exists()
+
+
+def test_rules_service_records_nothing_when_nothing_changes(manager_a, mine):
+    space_rules_update(space=mine, actor=manager_a, **rules_values(mine))
+    assert not AuditEntry.objects.filter(action="space.rules").exists()
+    space_rules_update(space=mine, actor=manager_a, max_active_per_user=4)
+    assert AuditEntry.objects.get(action="space.rules").details.endswith(
+        "max_active_per_user=4"
+    )

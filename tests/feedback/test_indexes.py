@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.models import Booking
-from feedback.indexes import compute_indexes, last_complete_month
+from feedback.indexes import compute_indexes
 from feedback.models import Appeal, IndexSnapshot, Review
+from feedback.periods import last_complete_month
 from tests.factories import BookingFactory, SpaceFactory, UserFactory, VenueFactory
 from venues.models import VenueDailyStat
 

@@ -378,7 +378,7 @@ def test_created_manager_can_log_in_and_sees_their_venue(
         reverse("account_login"), {"login": "13800138000", "password": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    response = client.get(reverse("manage:home"))
+    response = client.get(reverse("manage:venue_list"))
     assert response.status_code == 200
     assert list(response.context["venues"]) == [venue_a]
 

@@ -174,7 +174,7 @@ def client_a(client, manager_a):
 
 
 def test_dashboard_links_each_venue_to_its_pages(client_a, venue_a):
-    response = client_a.get(reverse("manage:home"))
+    response = client_a.get(reverse("manage:venue_list"))
     for name in ("venue_edit", "venue_hours", "venue_closures", "venue_spaces"):
         assert reverse(f"manage:{name}", args=[venue_a.pk]) in response.text
     assert reverse("manage:venue_photos", args=[venue_a.pk]) in response.text
@@ -803,6 +803,6 @@ def test_dashboard_query_count_is_constant(
     for n in (2, 20):
         filled_venue(n, manager_a)
         with django_assert_max_num_queries(7) as captured:
-            client.get(reverse("manage:home"))
+            client.get(reverse("manage:venue_list"))
         counts.append(len(captured))
     assert counts[0] == counts[1]

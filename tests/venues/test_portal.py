@@ -136,7 +136,9 @@ def night_venue():
         (datetime.datetime(2026, 11, 30, 1, 30, tzinfo=datetime.UTC), True),  # 09:30
     ],
 )
-def test_open_now_filter_across_midnight(client, frozen_now, night_venue, moment, is_open):
+def test_open_now_filter_across_midnight(
+    client, frozen_now, night_venue, moment, is_open
+):
     frozen_now(moment)
     response = client.get(reverse("venues:list"), {"open_now": "on"})
     assert names(response) == (["夜间驿站"] if is_open else [])

@@ -29,10 +29,10 @@ from venues.permissions import managed_venues
 PAST_CLOSURE_DAYS = 90
 
 
-class DashboardView(ManagerRequiredMixin, ListView):
+class VenueListView(ManagerRequiredMixin, ListView):
     """The manager's home: the venues they run, with last month's traffic."""
 
-    template_name = "manage/home.html"
+    template_name = "manage/venues/venue_list.html"
     context_object_name = "venues"
 
     def get_queryset(self):

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,9 +14,7 @@ from venues.hours import week_table
 from venues.models import (
     Closure,
     OpeningHours,
-    Organization,
     Venue,
-    VenueDailyStat,
 )
 from venues.nearby import distance_km, nearest
 from venues.services import venue_count_navigation, venue_count_view
@@ -48,27 +46,6 @@ def card_queryset(queryset):
         "hours",
         Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today)),
     )
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        published = Venue.objects.published()
-        return super().get_context_data(
-            venue_count=published.count(),
-            visit_count=VenueDailyStat.objects.filter(venue__in=published).aggregate(
-                total=Sum("views")
-            )["total"]
-            or 0,
-            kinds=[
-                {**row, "label": Organization.Kind(row["kind"]).label}
-                for row in Organization.objects.values("kind")
-                .annotate(venues=Count("venues", filter=Q(venues__in=published)))
-                .order_by("kind")
-            ],
-            **kwargs,
-        )
 
 
 class VenueListView(FilterMixin, TemplateView):

@@ -2,7 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback.indexes import compute_indexes, last_complete_month
+from feedback.indexes import compute_indexes
+from feedback.periods import last_complete_month
 
 
 def parse_period(value: str) -> datetime.date:

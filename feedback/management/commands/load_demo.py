@@ -1,7 +1,8 @@
-"""``manage.py load_demo``: the Putuo demo data and three demo accounts."""
+"""``manage.py load_demo``: the Putuo demo: venues, accounts, and activity."""
 
 from django.core.management.base import BaseCommand
 
+from feedback.demo import load_activity_demo
 from venues.demo import load_demo
 
 ROLE_LABELS = {
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 2
         summary = load_demo(stdout=self.stdout if verbose else None)
+        activity = load_activity_demo()
 
         out = self.stdout.write
         out(
@@ -35,6 +37,12 @@ class Command(BaseCommand):
                 f"({summary['photos_created']} new), "
                 f"{summary['daily_stats']} 条每日统计 daily stats."
             )
+        )
+        out(
+            f"演示活动 Demo activity: {activity['attended_reviews']} 次到访并评价 "
+            f"visits with reviews, {activity['appeals']} 条诉求 feedback items, "
+            f"{activity['pending_requests']} 个待审核预约 requests awaiting approval; "
+            "近三个月指数已计算 indexes of the last three months computed."
         )
         out("")
         out("演示账号 Demo accounts:")
