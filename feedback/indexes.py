@@ -1,6 +1,7 @@
 """The monthly indexes of every venue, computed in SQL and stored as snapshots.
 
-- activity 活跃度: views, navigation hand-offs and attended bookings, weighted
+- activity 活跃度: views, navigation hand-offs, attended bookings and people
+  checked in at activities, weighted
   (settings.ACTIVITY_WEIGHTS), then scaled so the busiest venue scores 100;
 - good-review rate 好评度: share of 4–5 star reviews written in the month;
 - handling rate 反馈受理度: share of the month's feedback accepted and resolved
@@ -101,6 +102,7 @@ def compute_indexes(period: datetime.date) -> int:
     rows = Venue.objects.order_by().annotate(
         s_views=_per_venue(stats, "venue", Sum("views")),
         s_navigations=_per_venue(stats, "venue", Sum("navigations")),
+        s_activity_attendance=_per_venue(stats, "venue", Sum("activity_attendance")),
         s_attended=_per_venue(attended, "space__venue", Count("pk")),
         s_reviews=_per_venue(reviews, "venue", Count("pk")),
         s_good=_per_venue(reviews, "venue", Count("pk", filter=Q(rating__gte=4))),
@@ -122,6 +124,7 @@ def compute_indexes(period: datetime.date) -> int:
         "views": "s_views",
         "navigations": "s_navigations",
         "attended": "s_attended",
+        "activity_attendance": "s_activity_attendance",
         "activity_raw": "s_zero",
         "activity": "s_zero",
         "review_count": "s_reviews",
@@ -149,7 +152,8 @@ def compute_indexes(period: datetime.date) -> int:
     snapshots.update(
         activity_raw=F("views") * activity_weights["views"]
         + F("navigations") * activity_weights["navigations"]
-        + F("attended") * activity_weights["attended"],
+        + F("attended") * activity_weights["attended"]
+        + F("activity_attendance") * activity_weights["activity_attendance"],
         good_review_rate=_rate("good_review_count", "review_count"),
         handling_rate=_rate("appeals_handled_in_time", "appeal_count"),
     )

@@ -244,6 +244,7 @@ class IndexSnapshot(models.Model):
     views = models.PositiveIntegerField(default=0)
     navigations = models.PositiveIntegerField(default=0)
     attended = models.PositiveIntegerField(default=0)
+    activity_attendance = models.PositiveIntegerField(default=0)
     activity_raw = models.FloatField(default=0)
     activity = models.FloatField(help_text="0–100, normalised across venues.")
     review_count = models.PositiveIntegerField(default=0)

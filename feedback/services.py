@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from bookings.models import Booking
 from feedback.models import Appeal, AppealEvent, Review, ReviewPhoto
+from qunxian.caching import bump_version
 from qunxian.models import User
 from qunxian.services import audit_record, notify
+from venues.cache import DIRECTORY_VERSION
 from venues.images import ProcessedImage
 from venues.models import Venue
 
@@ -73,6 +75,7 @@ def _refresh_venue_rating(venue: Venue) -> None:
             good=Count("pk", filter=Q(rating__gte=4)),
         )
     )
+    bump_version(DIRECTORY_VERSION)  # the cards show the rating
     Venue.objects.filter(pk=venue.pk).update(
         review_count=figures["count"],
         review_average=figures["average"],

@@ -37,6 +37,7 @@ manage_patterns = [
 console_patterns = [
     path("indexes/", indexes.ConsoleIndexView.as_view(), name="indexes"),
     path("indexes/export.csv", indexes.ranking_csv, name="indexes_csv"),
+    path("indexes/compute/", indexes.compute, name="indexes_compute"),
     # -- console feedback pages --
     path("feedback/", console.AppealListView.as_view(), name="appeal_list"),
     path(

@@ -50,6 +50,42 @@ class User(AbstractUser):
         return str(self)
 
 
+# What each audit action is called in the console; an unknown code shows as is.
+AUDIT_ACTIONS = {
+    "venue.create": _("Venue created"),
+    "venue.update": _("Venue edited"),
+    "venue.suspend": _("Venue suspended"),
+    "venue.reactivate": _("Venue reactivated"),
+    "venue.add_manager": _("Manager assigned"),
+    "venue.remove_manager": _("Manager unassigned"),
+    "organization.create": _("Organisation created"),
+    "organization.update": _("Organisation edited"),
+    "venue.hours": _("Opening hours changed"),
+    "closure.add": _("Closure added"),
+    "closure.delete": _("Closure removed"),
+    "space.add": _("Space added"),
+    "space.update": _("Space edited"),
+    "space.deactivate": _("Space closed for booking"),
+    "photo.add": _("Photo added"),
+    "photo.move": _("Photo moved"),
+    "photo.caption": _("Photo caption changed"),
+    "photo.delete": _("Photo removed"),
+    "user.create": _("Account created"),
+    "user.deactivate": _("Account deactivated"),
+    "user.make_admin": _("Made a system admin"),
+    "space.rules": _("Booking rules changed"),
+    "review.hide": _("Review hidden"),
+    "review.unhide": _("Review shown again"),
+    "notice.create": _("Notice published"),
+    "notice.update": _("Notice edited"),
+    "notice.delete": _("Notice deleted"),
+    "series.create": _("Activity series created"),
+    "activity.create": _("Activity created"),
+    "activity.update": _("Activity edited"),
+    "activity.cancel": _("Activity cancelled"),
+}
+
+
 class AuditEntry(models.Model):
     """Who did what in the admin ends; written by services, never edited."""
 
@@ -76,6 +112,10 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.subject_label}"
+
+    @property
+    def action_label(self):
+        return AUDIT_ACTIONS.get(self.action, self.action)
 
 
 class Notification(models.Model):

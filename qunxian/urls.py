@@ -4,9 +4,11 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from activities import urls as activity_urls
 from bookings import urls as booking_urls
 from feedback import urls as feedback_urls
-from feedback.views.home import HomeView
+from notices import urls as notice_urls
+from notices.views.home import HomeView
 from qunxian import views
 from venues import urls as venue_urls
 
@@ -18,11 +20,15 @@ manage_patterns = [
     *venue_urls.manage_patterns,
     *booking_urls.manage_patterns,
     *feedback_urls.manage_patterns,
+    *activity_urls.manage_patterns,
+    *notice_urls.manage_patterns,
 ]
 console_patterns = [
     *venue_urls.console_patterns,
     *booking_urls.console_patterns,
     *feedback_urls.console_patterns,
+    *activity_urls.console_patterns,
+    *notice_urls.console_patterns,
 ]
 
 urlpatterns = [
@@ -30,10 +36,12 @@ urlpatterns = [
     path("venues/", include((venue_urls.portal_patterns, "venues"))),
     path("bookings/", include((booking_urls.portal_patterns, "bookings"))),
     path("feedback/", include((feedback_urls.portal_patterns, "feedback"))),
+    path("activities/", include((activity_urls.portal_patterns, "activities"))),
+    path("notices/", include((notice_urls.portal_patterns, "notices"))),
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("messages/", views.InboxView.as_view(), name="inbox"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", views.switch_language, name="language"),
     path("manage/", include((manage_patterns, "manage"))),
     path("console/", include((console_patterns, "console"))),
 ]

@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, UpdateView
@@ -39,6 +42,30 @@ class InboxView(LoginRequiredMixin, ListView):
         context["notifications"] = list(context["object_list"])  # before marking
         notifications_mark_read(user=self.request.user)
         return context
+
+
+def switch_language(request, code):
+    """Remember the chosen language in its cookie and go back.
+
+    A link rather than Django's POST form: pages then carry no CSRF token, so
+    the anonymous directory pages can be cached for everyone.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+    return response
 
 
 def permission_denied(request, exception=None):

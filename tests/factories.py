@@ -187,3 +187,37 @@ class AppealFactory(factory.django.DjangoModelFactory):
     resolve_due = factory.LazyFunction(
         lambda: timezone.now() + datetime.timedelta(days=7)
     )
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """A published notice row as-is: the body is taken as already sanitised."""
+
+    class Meta:
+        model = "notices.Notice"
+
+    kind = "notice"
+    title = factory.Sequence(lambda n: f"关于开展职工疗休养活动的通知{n}")
+    body = "<p>请各基层工会做好报名工作。</p>"
+    body_text = "请各基层工会做好报名工作。"
+    venue = None
+    organization = factory.LazyAttribute(
+        lambda n: n.venue.organization if n.venue else OrganizationFactory()
+    )
+    published_at = factory.LazyFunction(
+        lambda: timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    class Params:
+        with_pdf = factory.Trait(
+            attachment=factory.django.FileField(
+                filename="0123456789abcdef.pdf", data=MINIMAL_PDF
+            ),
+            attachment_name="通知原文.pdf",
+        )

@@ -72,3 +72,16 @@ def test_manager_inbox_counts_what_waits_at_their_venues_only(
     assert [b.space.venue for b in response.context["pending"]] == [venue_a]
     assert not Appeal.objects.exists()
     assert response.context["counts"]["appeals_open"] == 0
+
+
+def test_language_link_sets_the_cookie_and_returns(client, db):
+    response = client.get(reverse("language", args=["en"]), {"next": "/venues/"})
+    assert response.status_code == 302 and response["Location"] == "/venues/"
+    assert response.cookies["django_language"].value == "en"
+    assert "Service venues" in client.get(reverse("home")).content.decode()
+
+
+def test_language_link_refuses_foreign_redirects_and_unknown_languages(client, db):
+    response = client.get(reverse("language", args=["en"]), {"next": "https://evil.cn/"})
+    assert response["Location"] == "/"
+    assert client.get(reverse("language", args=["xx"])).status_code == 404

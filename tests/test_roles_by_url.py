@@ -8,10 +8,12 @@ each new page must say here who may see it. Object URLs point at venue A, so
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.activities.factories import activity_personas
 from tests.factories import (
     AppealFactory,
     BookingFactory,
     ClosureFactory,
+    NoticeFactory,
     ReviewFactory,
     SpaceFactory,
     VenuePhotoFactory,
@@ -58,12 +60,13 @@ def admins_only(status=200):
 TABLE = {
     "home": ({}, everyone(200)),
     "profile": ({}, signed_in(200)),
-    "set_language": ({}, everyone(302)),
+    "language": ({"code": "en"}, everyone(302)),
     "media": ({"path": "missing.jpg"}, everyone(404)),
     # The user end
     "venues:list": ({}, everyone(200)),
     "venues:map": ({}, everyone(200)),
     "venues:geojson": ({}, everyone(200)),
+    "venues:near": ({}, everyone(400)),  # needs a position
     "venues:detail": (lambda f: {"pk": f["venue_a"].pk}, everyone(200)),
     "venues:navigate": (
         lambda f: {"pk": f["venue_a"].pk, "app": "amap"},
@@ -85,6 +88,17 @@ TABLE = {
         everyone(200),
     ),
     "feedback:review_new": (lambda f: {"venue_id": f["venue_a"].pk}, signed_in(200)),
+    # -- user-end activity pages --
+    "activities:list": ({}, everyone(200)),
+    "activities:mine": ({}, signed_in(200)),
+    "activities:detail": (lambda f: {"pk": f["activity_a"].pk}, everyone(200)),
+    "activities:sign_up": (lambda f: {"pk": f["activity_a"].pk}, everyone(405)),
+    "activities:cancel": (lambda f: {"pk": f["activity_a"].pk}, everyone(405)),
+    # -- user-end notice pages --
+    "notices:list": ({}, everyone(200)),
+    "notices:policies": ({}, everyone(200)),
+    "notices:detail": (lambda f: {"pk": f["notice_a"].pk}, everyone(200)),
+    "notices:attachment": (lambda f: {"pk": f["notice_a"].pk}, everyone(200)),
     # The venue-manager end
     "manage:home": ({}, managers_only(other=200)),
     "manage:venue_list": ({}, managers_only(other=200)),
@@ -168,10 +182,37 @@ TABLE = {
         lambda f: {"pk": f["review_a"].pk},
         {**managers_only(other=405), "manager_a": 405},
     ),
+    # -- manager-end activity pages --
+    "manage:activity_list": ({}, managers_only(other=200)),
+    "manage:activity_create": ({}, managers_only(other=200)),
+    "manage:activity_edit": (lambda f: {"pk": f["activity_a"].pk}, managers_only()),
+    "manage:activity_signups": (
+        lambda f: {"pk": f["activity_a"].pk},
+        managers_only(),
+    ),
+    # POST-only; tests/activities/test_views.py proves manager_b's POSTs are 404s.
+    "manage:activity_cancel": (
+        lambda f: {"pk": f["activity_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    "manage:activity_check_in": (
+        lambda f: {"pk": f["signup_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
+    # -- manager-end notice pages --
+    "manage:notice_list": ({}, managers_only(other=200)),
+    "manage:notice_create": ({}, managers_only(other=200)),
+    "manage:notice_edit": (lambda f: {"pk": f["notice_a"].pk}, managers_only()),
+    # POST-only; tests/notices/test_admin_ends.py proves manager_b's POST is a 404.
+    "manage:notice_delete": (
+        lambda f: {"pk": f["notice_a"].pk},
+        {**managers_only(other=405), "manager_a": 405},
+    ),
     # The system-admin end
     "console:home": ({}, admins_only()),
     "console:indexes": ({}, admins_only()),
     "console:indexes_csv": ({}, admins_only(404)),  # nothing computed yet
+    "console:indexes_compute": ({}, admins_only(405)),
     # -- console venue, organisation, manager and audit pages (issue 3) go here --
     "console:venue_list": ({}, admins_only()),
     "console:venue_create": ({}, admins_only()),
@@ -220,6 +261,15 @@ TABLE = {
     "console:review_list": ({}, admins_only()),
     "console:review_hide": (lambda f: {"pk": f["review_a"].pk}, admins_only(405)),
     "console:review_unhide": (lambda f: {"pk": f["review_a"].pk}, admins_only(405)),
+    # -- console activity pages --
+    "console:activity_list": ({}, admins_only()),
+    "console:activity_series": ({}, admins_only()),
+    "console:activity_reach": ({}, admins_only()),
+    # -- console notice pages --
+    "console:notice_list": ({}, admins_only()),
+    "console:notice_create": ({}, admins_only()),
+    "console:notice_edit": (lambda f: {"pk": f["notice_a"].pk}, admins_only()),
+    "console:notice_delete": (lambda f: {"pk": f["notice_a"].pk}, admins_only(405)),
     # Accounts (allauth)
     "account_login": ({}, signed_in(302, anonymous=200)),
     "account_signup": ({}, signed_in(302, anonymous=200)),
@@ -287,6 +337,8 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
         "appeal_a": AppealFactory(user=worker, venue=venue_a),
         "appeal_district": AppealFactory(user=worker, venue=None),
         "review_a": ReviewFactory(user=worker, venue=venue_a),
+        **activity_personas(worker, venue_a),
+        "notice_a": NoticeFactory(venue=venue_a, with_pdf=True),
     }
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VenuesConfig(AppConfig):
     name = "venues"
     verbose_name = _("Venues")
+
+    def ready(self):
+        from venues.cache import connect_signals
+
+        connect_signals()

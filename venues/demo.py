@@ -48,7 +48,7 @@ from .models import (
 
 SEED = 20261128
 TOWNS_CSV = Path(__file__).resolve().parent / "fixtures" / "putuo-towns.csv"
-STAT_DAYS = 60
+STAT_DAYS = 100
 
 # ---------------------------------------------------------------------------
 # Organisations, facilities

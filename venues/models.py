@@ -301,6 +301,8 @@ class VenueDailyStat(models.Model):
     date = models.DateField()
     views = models.PositiveIntegerField(default=0)
     navigations = models.PositiveIntegerField(default=0)
+    # People checked in at the venue's activities (kept by the activities app).
+    activity_attendance = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -50,6 +50,10 @@ def venue_count_navigation(*, venue: Venue) -> None:
     _count(venue, "navigations")
 
 
+def venue_count_activity_attendance(*, venue: Venue) -> None:
+    _count(venue, "activity_attendance")
+
+
 @transaction.atomic
 def venue_add_manager(*, venue: Venue, user: User, actor: User | None) -> None:
     """Names `user` a manager of `venue`; naming them twice records nothing."""

@@ -1,11 +1,16 @@
 from django.urls import path
 
+from qunxian.caching import cache_for_anonymous
+from venues.cache import DIRECTORY_VERSION
 from venues.views import console, manage, portal
 
+directory = cache_for_anonymous(version_key=DIRECTORY_VERSION)
+
 portal_patterns = [
-    path("", portal.VenueListView.as_view(), name="list"),
-    path("map/", portal.VenueMapView.as_view(), name="map"),
-    path("geojson", portal.venue_geojson, name="geojson"),
+    path("", directory(portal.VenueListView.as_view()), name="list"),
+    path("map/", directory(portal.VenueMapView.as_view()), name="map"),
+    path("geojson", directory(portal.venue_geojson), name="geojson"),
+    path("near.json", portal.near_json, name="near"),
     path("<int:pk>/", portal.VenueDetailView.as_view(), name="detail"),
     path("<int:pk>/navigate/<str:app>/", portal.navigate, name="navigate"),
 ]

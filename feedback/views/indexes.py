@@ -3,13 +3,18 @@ import csv
 from django import forms
 from django.conf import settings
 from django.db.models import Avg
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from feedback.charts import trend_chart
-from feedback.indexes import weak_points
+from feedback.indexes import compute_indexes, weak_points
+from feedback.periods import last_complete_month
 from feedback.models import IndexSnapshot
 from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin, admin_required
 from venues.permissions import managed_venues
@@ -68,8 +73,24 @@ class ConsoleIndexView(AdminRequiredMixin, TemplateView):
             ],
             activity_weights=settings.ACTIVITY_WEIGHTS,
             formula_version=settings.INDEX_FORMULA_VERSION,
+            last_complete=last_complete_month(),
             **kwargs,
         )
+
+
+@admin_required
+@require_POST
+def compute(request):
+    """Recompute a month now (cron does the last complete month nightly)."""
+    form = PeriodForm(request.POST)
+    period = (form.is_valid() and form.cleaned_data["period"]) or last_complete_month()
+    count = compute_indexes(period)
+    messages.success(
+        request,
+        _("The indexes of %(month)s were computed for %(count)d venues.")
+        % {"month": f"{period:%Y-%m}", "count": count},
+    )
+    return redirect(f"{reverse('console:indexes')}?period={period:%Y-%m}")
 
 
 @admin_required

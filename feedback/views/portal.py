@@ -161,7 +161,7 @@ class MyFeedbackView(LoginRequiredMixin, TemplateView):
         )
         reviews = list(
             Review.objects.filter(user=user)
-            .select_related("venue")
+            .select_related("venue", "user")
             .prefetch_related(_photos())[: MY_FEEDBACK_LIMIT + 1]
         )
         return super().get_context_data(

@@ -52,4 +52,33 @@
     .catch(function () {
       status.textContent = element.dataset.failed;
     });
+
+  // Near me: only after the user presses the button is the position asked for.
+  var nearButton = document.querySelector("[data-map-near]");
+  var nearList = document.querySelector("[data-near-list]");
+  if (!nearButton || !("geolocation" in navigator)) return;
+  nearButton.hidden = false;
+  nearButton.addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var here = [position.coords.latitude, position.coords.longitude];
+      var params = new URLSearchParams({ lat: here[0].toFixed(5), lng: here[1].toFixed(5) });
+      fetch(nearButton.dataset.url + "?" + params.toString())
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          nearList.textContent = "";
+          data.venues.forEach(function (venue) {
+            var item = document.createElement("li");
+            var link = document.createElement("a");
+            link.href = venue.url;
+            link.textContent = venue.name;
+            item.append(link, " · " + venue.distance_km + " km");
+            nearList.append(item);
+          });
+          L.circleMarker(here, { radius: 7, color: "#1a56c4", fillOpacity: 0.8 }).addTo(map);
+          map.setView(here, 13);
+        });
+    }, function () {
+      status.textContent = nearButton.dataset.denied;
+    });
+  });
 })();

@@ -98,3 +98,17 @@ def test_manager_without_snapshots_is_told_so(client, manager_a):
     client.force_login(manager_a)
     response = client.get(reverse("manage:indexes"))
     assert response.context["reports"][0]["latest"] is None
+
+
+def test_admin_computes_a_month_from_the_console(client, admin_user, venue_a):
+    client.force_login(admin_user)
+    response = client.post(reverse("console:indexes_compute"), {"period": "2026-10"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?period=2026-10")
+    assert IndexSnapshot.objects.filter(period=OCT, venue=venue_a).exists()
+
+
+def test_computing_is_for_admins_only(client, manager_a, venue_a):
+    client.force_login(manager_a)
+    assert client.post(reverse("console:indexes_compute")).status_code == 403
+    assert not IndexSnapshot.objects.exists()

@@ -52,7 +52,12 @@ def appeal(venue, *, state, accepted_in_time=True, resolved_in_time=True, day=3)
 @pytest.fixture
 def month(db, settings):
     settings.INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-    settings.ACTIVITY_WEIGHTS = {"views": 1, "navigations": 3, "attended": 5}
+    settings.ACTIVITY_WEIGHTS = {
+        "views": 1,
+        "navigations": 3,
+        "attended": 5,
+        "activity_attendance": 5,
+    }
     busy, quiet, silent = (VenueFactory(name=n) for n in ("忙", "静", "无声"))
     # busy: 100 views, 10 navigations, 4 attended → raw 150; quiet: raw 75
     VenueDailyStat.objects.create(venue=busy, date=PERIOD, views=60, navigations=4)

@@ -334,3 +334,38 @@ def test_unknown_map_app_is_not_found_and_not_counted(client):
     response = client.get(reverse("venues:navigate", args=[venue.pk, "google"]))
     assert response.status_code == 404
     assert not VenueDailyStat.objects.exists()
+
+
+def test_near_json_lists_the_nearest_with_distances(client):
+    VenueFactory(name="远", lat=29.73, lng=122.14)
+    VenueFactory(name="近", lat=29.953, lng=122.301)
+    VenueFactory(name="停用", lat=29.952, lng=122.300, status=Venue.Status.SUSPENDED)
+    data = client.get(reverse("venues:near"), {"lat": "29.952", "lng": "122.3"}).json()
+    assert [v["name"] for v in data["venues"]] == ["近", "远"]
+    assert data["venues"][0]["distance_km"] < 0.2 < data["venues"][1]["distance_km"]
+
+
+@pytest.mark.parametrize("params", [{}, {"lat": "x", "lng": "1"}, {"lat": "95", "lng": "1"}])
+def test_near_json_refuses_a_bad_position(client, params):
+    assert client.get(reverse("venues:near"), params).status_code == 400
+
+
+def test_anonymous_list_is_cached_until_a_venue_changes(
+    client, django_assert_num_queries
+):
+    venue = VenueFactory(name="旧名")
+    client.get(reverse("venues:list"))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("venues:list"))
+    assert "旧名" in response.content.decode()
+    venue.name = "新名"
+    venue.save()
+    assert "新名" in client.get(reverse("venues:list")).content.decode()
+
+
+def test_signed_in_visitors_are_never_served_the_anonymous_cache(client, worker):
+    VenueFactory()
+    client.get(reverse("venues:list"))
+    client.force_login(worker)
+    page = client.get(reverse("venues:list")).content.decode()
+    assert reverse("account_logout") in page  # their own page, not the cached one

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
@@ -40,29 +39,6 @@ MAX_PAGE = 1000
 HISTORY_SIZE = 20
 
 # What the log's action codes mean; a code not listed is shown as it is.
-ACTION_LABELS = {
-    "venue.create": gettext_lazy("Venue created"),
-    "venue.update": gettext_lazy("Venue edited"),
-    "venue.suspend": gettext_lazy("Venue suspended"),
-    "venue.reactivate": gettext_lazy("Venue reactivated"),
-    "venue.add_manager": gettext_lazy("Manager assigned"),
-    "venue.remove_manager": gettext_lazy("Manager unassigned"),
-    "organization.create": gettext_lazy("Organisation created"),
-    "organization.update": gettext_lazy("Organisation edited"),
-    "venue.hours": gettext_lazy("Opening hours changed"),
-    "closure.add": gettext_lazy("Closure added"),
-    "closure.delete": gettext_lazy("Closure removed"),
-    "space.add": gettext_lazy("Space added"),
-    "space.update": gettext_lazy("Space edited"),
-    "space.deactivate": gettext_lazy("Space closed for booking"),
-    "photo.add": gettext_lazy("Photo added"),
-    "photo.move": gettext_lazy("Photo moved"),
-    "photo.caption": gettext_lazy("Photo caption changed"),
-    "photo.delete": gettext_lazy("Photo removed"),
-    "user.create": gettext_lazy("Account created"),
-    "user.deactivate": gettext_lazy("Account deactivated"),
-    "user.make_admin": gettext_lazy("Made a system admin"),
-}
 
 
 class DashboardView(AdminRequiredMixin, TemplateView):
@@ -123,14 +99,8 @@ def add_service_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def labelled(entries):
-    for entry in entries:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
-    return entries
-
-
 def venue_history(venue: Venue) -> list[AuditEntry]:
-    return labelled(
+    return list(
         AuditEntry.objects.filter(subject_type="venue", subject_id=venue.pk)
         .select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_SIZE]
@@ -429,7 +399,7 @@ def render_manager(request, person: User, assign_form=None):
             .select_related("organization")
             .order_by("name"),
             "assign_form": assign_form or ManagerAssignForm(user=person),
-            "history": labelled(
+            "history": list(
                 AuditEntry.objects.filter(subject_type="user", subject_id=person.pk)
                 .select_related("actor")
                 .order_by("-created_at", "-id")[:HISTORY_SIZE]
@@ -515,7 +485,7 @@ class AuditListView(AdminRequiredMixin, TemplateView):
             entries, has_next = page_of(filterset.qs, page, AUDIT_PAGE_SIZE)
         return super().get_context_data(
             filter=filterset,
-            entries=labelled(entries),
+            entries=entries,
             **pager(self.request, page, has_next),
             **kwargs,
         )

@@ -20,6 +20,7 @@ from venues.nearby import distance_km, nearest
 from venues.services import venue_count_navigation, venue_count_view
 
 PAGE_SIZE = 20
+NEAR_LIMIT = 10
 MAX_PAGE = 50
 
 
@@ -198,3 +199,27 @@ def navigate(request, pk, app):
     venue = get_object_or_404(Venue.objects.published(), pk=pk)
     venue_count_navigation(venue=venue)
     return redirect(navigation_url(app, lat=venue.lat, lng=venue.lng, name=venue.name))
+
+
+def near_json(request):
+    """The nearest published venues to a shared position, with distances."""
+    location = LocationForm(request.GET)
+    if not location.is_valid():
+        return JsonResponse({"errors": location.errors}, status=400)
+    lat, lng = location.cleaned_data["lat"], location.cleaned_data["lng"]
+    ranked = dict(nearest(Venue.objects.published(), lat, lng, limit=NEAR_LIMIT))
+    rows = Venue.objects.filter(pk__in=ranked).values("pk", "name", "address")
+    venues = sorted(
+        (
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "address": row["address"],
+                "distance_km": round(ranked[row["pk"]], 2),
+                "url": Venue(pk=row["pk"]).get_absolute_url(),
+            }
+            for row in rows
+        ),
+        key=lambda venue: venue["distance_km"],
+    )
+    return JsonResponse({"venues": venues}, json_dumps_params={"ensure_ascii": False})

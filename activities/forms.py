@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, Series
+from venues.models import Organization, Venue
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    """What a manager fills in; the service checks the rules again."""
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "series",
+            "venue",
+            "other_venues",
+            "place",
+            "starts_at",
+            "ends_at",
+            "seats",
+            "description",
+            "tags",
+            "min_age",
+            "max_age",
+            "gender",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "other_venues": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "min_age": _("Leave the ages and gender empty for everyone."),
+        }
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].empty_label = None
+        if self.instance.pk:
+            # The host is fixed once published: its index counts the attendance.
+            del self.fields["venue"]
+        self.fields["other_venues"].queryset = Venue.objects.published().order_by(
+            "name"
+        )
+        self.fields["other_venues"].required = False
+        self.fields["series"].queryset = Series.objects.all()
+        self.fields["series"].empty_label = _("None")
+        self.fields["seats"].min_value = 1
+        self.fields["seats"].widget.attrs["min"] = 1
+        for name in ("min_age", "max_age"):
+            self.fields[name].widget.attrs.update(min=0, max=120)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "max_age", _("The maximum age must not be below the minimum.")
+            )
+        return data
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["name", "organization", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.all()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

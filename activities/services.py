@@ -1,0 +1,379 @@
+"""Writes for activities: publishing them, and signing up with a waiting list.
+
+Seats are guarded like a booking's slot: every change to `seats_taken` happens
+with the activity row locked (`select_for_update`), re-checked, and written as
+a conditional `F()` update under the CHECK constraint `seats_taken <= seats`.
+Locks are always taken in the same order — activity first, then sign-ups in
+waiting-list order — so two transactions never wait on each other in a circle.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activities.models import Activity, Series, SignUp, SignUpEvent
+from qunxian.models import User
+from qunxian.services import audit_record, notify
+from venues.models import Organization, Venue
+from venues.permissions import managed_venues
+from venues.services import venue_count_activity_attendance
+
+State = SignUp.State
+
+#: Check-in at the door opens this long before the start.
+CHECK_IN_OPENS = datetime.timedelta(hours=1)
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "series",
+    "place",
+    "starts_at",
+    "ends_at",
+    "seats",
+    "tags",
+    "min_age",
+    "max_age",
+    "gender",
+)
+
+
+class ActivityRefused(ValidationError):
+    """A request or transition that breaks a rule; `code` says which."""
+
+    def __init__(self, message, *, code="refused"):
+        super().__init__(message, code=code)
+
+
+def _require_host(actor: User, venue: Venue) -> None:
+    if not managed_venues(actor).filter(pk=venue.pk).exists():
+        raise ActivityRefused(
+            _("Only the managers of the host venue can do this."), code="not_manager"
+        )
+
+
+def _check_fields(
+    fields: dict, *, now: datetime.datetime, times_changed: bool = True
+) -> None:
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise ActivityRefused(_("The end must be after the start."), code="times")
+    if times_changed and fields["starts_at"] <= now:
+        raise ActivityRefused(_("The start must be in the future."), code="past")
+    if fields["seats"] < 1:
+        raise ActivityRefused(_("An activity needs at least one seat."), code="seats")
+    low, high = fields.get("min_age"), fields.get("max_age")
+    if low is not None and high is not None and low > high:
+        raise ActivityRefused(
+            _("The minimum age cannot be above the maximum age."), code="ages"
+        )
+
+
+def _tell(signup: SignUp, title) -> None:
+    """In the district's language: we do not know the user's."""
+    activity = signup.activity
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("%(title)s, %(when)s, %(venue)s · %(place)s.") % {
+            "title": activity.title,
+            "when": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "venue": activity.venue.name,
+            "place": activity.place,
+        }
+        notify(
+            user=signup.user,
+            title=str(title),
+            body=body,
+            url=activity.get_absolute_url(),
+        )
+
+
+def _record(signup: SignUp, *, actor: User | None, from_state: str = "") -> None:
+    SignUpEvent.objects.create(
+        signup=signup, actor=actor, from_state=from_state, to_state=signup.state
+    )
+
+
+def _lock(activity: Activity) -> Activity:
+    # of=self: lock the activity row only, not its venue's.
+    return (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("venue")
+        .get(pk=activity.pk)
+    )
+
+
+def _promote(activity: Activity, *, count: int) -> list[SignUp]:
+    """Give up to `count` free seats to the first on the waiting list.
+
+    The caller holds the activity's lock, so nobody joins or leaves meanwhile.
+    """
+    promoted = []
+    waiting = (
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(activity=activity)
+        .waiting_in_order()
+        .select_related("user")[:count]
+    )
+    for signup in waiting:
+        Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + 1)
+        signup.state = State.CONFIRMED
+        signup.save(update_fields=["state", "updated_at"])
+        signup.activity = activity
+        _record(signup, actor=None, from_state=State.WAITLISTED)
+        _tell(signup, gettext_lazy("A seat is yours: you are off the waiting list"))
+        promoted.append(signup)
+    return promoted
+
+
+# -- Series and activities
+
+
+@transaction.atomic
+def series_create(
+    *, actor: User, name: str, organization: Organization, description: str = ""
+) -> Series:
+    if Series.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("A series with this name already exists.")})
+    series = Series.objects.create(
+        name=name, organization=organization, description=description
+    )
+    audit_record(actor=actor, action="series.create", subject=series)
+    return series
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User,
+    venue: Venue,
+    title: str,
+    place: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    seats: int,
+    description: str = "",
+    series: Series | None = None,
+    other_venues: Iterable[Venue] = (),
+    tags: str = "",
+    min_age: int | None = None,
+    max_age: int | None = None,
+    gender: str = "",
+    now: datetime.datetime | None = None,
+) -> Activity:
+    _require_host(actor, venue)
+    fields = {
+        "title": title,
+        "description": description,
+        "series": series,
+        "place": place,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "seats": seats,
+        "tags": tags,
+        "min_age": min_age,
+        "max_age": max_age,
+        "gender": gender,
+    }
+    _check_fields(fields, now=now or timezone.now())
+    activity = Activity.objects.create(venue=venue, created_by=actor, **fields)
+    activity.other_venues.set([v for v in other_venues if v.pk != venue.pk])
+    audit_record(actor=actor, action="activity.create", subject=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    actor: User,
+    other_venues: Iterable[Venue] | None = None,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> Activity:
+    """Change what the host's managers may change; more seats promote the waiting."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not an editable field: {', '.join(sorted(unknown))}")
+    _require_host(actor, activity.venue)
+    locked = _lock(activity)
+    if locked.status != Activity.Status.PUBLISHED:
+        raise ActivityRefused(
+            _("A cancelled activity cannot be changed."), code="cancelled"
+        )
+    merged = {name: fields.get(name, getattr(locked, name)) for name in EDITABLE_FIELDS}
+    times_changed = (merged["starts_at"], merged["ends_at"]) != (
+        locked.starts_at,
+        locked.ends_at,
+    )
+    _check_fields(merged, now=now or timezone.now(), times_changed=times_changed)
+    if merged["seats"] < locked.seats_taken:
+        raise ActivityRefused(
+            _(
+                "%(taken)s seats are already taken; cancel sign-ups before "
+                "lowering the seats below that."
+            )
+            % {"taken": locked.seats_taken},
+            code="seats",
+        )
+    changed = [
+        name for name in EDITABLE_FIELDS if getattr(locked, name) != merged[name]
+    ]
+    for name in changed:
+        setattr(locked, name, merged[name])
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    if other_venues is not None:
+        locked.other_venues.set([v for v in other_venues if v.pk != locked.venue_id])
+    if "seats" in changed:
+        _promote(locked, count=locked.seats - locked.seats_taken)
+    audit_record(
+        actor=actor,
+        action="activity.update",
+        subject=locked,
+        details=", ".join(changed),
+    )
+    locked.refresh_from_db(fields=["seats_taken"])
+    return locked
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, actor: User, reason: str = "") -> Activity:
+    """Cancel the whole activity: every sign-up is cancelled and told."""
+    _require_host(actor, activity.venue)
+    locked = _lock(activity)
+    if locked.status == Activity.Status.CANCELLED:
+        raise ActivityRefused(_("This activity is already cancelled."), code="state")
+    locked.status = Activity.Status.CANCELLED
+    locked.seats_taken = 0
+    locked.save(update_fields=["status", "seats_taken", "updated_at"])
+    signups = list(
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(activity=locked, state__in=(State.CONFIRMED, State.WAITLISTED))
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    for signup in signups:
+        from_state = signup.state
+        signup.state = State.CANCELLED
+        signup.save(update_fields=["state", "updated_at"])
+        signup.activity = locked
+        _record(signup, actor=actor, from_state=from_state)
+        _tell(signup, gettext_lazy("Activity cancelled"))
+    audit_record(
+        actor=actor, action="activity.cancel", subject=locked, details=reason[:200]
+    )
+    return locked
+
+
+# -- Sign-ups
+
+
+def signup_create(
+    *, activity: Activity, user: User, now: datetime.datetime | None = None
+) -> SignUp:
+    """A seat if one is free, else a place at the end of the waiting list."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            # Many people race for the last seats here. The lock queues them on
+            # this row; each then re-reads seats_taken, so only the ones that
+            # find a free seat are confirmed and the rest join the waiting list
+            # in the order the lock let them in.
+            locked = _lock(activity)
+            if locked.status != Activity.Status.PUBLISHED:
+                raise ActivityRefused(
+                    _("This activity has been cancelled."), code="cancelled"
+                )
+            if locked.starts_at <= now:
+                raise ActivityRefused(
+                    _("This activity has already started."), code="started"
+                )
+            if SignUp.objects.active().filter(activity=locked, user=user).exists():
+                raise ActivityRefused(
+                    _("You have already signed up for this activity."),
+                    code="duplicate",
+                )
+            # The CHECK constraint refuses this UPDATE if it would oversell,
+            # whatever path led here; 0 rows means the seats are gone.
+            confirmed = (
+                locked.seats_taken < locked.seats
+                and Activity.objects.filter(
+                    pk=locked.pk, seats_taken__lt=F("seats")
+                ).update(seats_taken=F("seats_taken") + 1)
+                == 1
+            )
+            signup = SignUp.objects.create(
+                activity=locked,
+                user=user,
+                state=State.CONFIRMED if confirmed else State.WAITLISTED,
+            )
+            _record(signup, actor=user)
+    except IntegrityError as error:  # the partial unique constraint
+        raise ActivityRefused(
+            _("You have already signed up for this activity."), code="duplicate"
+        ) from error
+    return signup
+
+
+@transaction.atomic
+def signup_cancel(
+    *, signup: SignUp, actor: User, now: datetime.datetime | None = None
+) -> SignUp:
+    """Give the place back; a freed seat goes to the first on the waiting list."""
+    now = now or timezone.now()
+    activity = _lock(signup.activity)  # activity first: the fixed lock order
+    locked = SignUp.objects.select_for_update().get(pk=signup.pk)
+    if locked.state not in (State.CONFIRMED, State.WAITLISTED):
+        raise ActivityRefused(
+            _("This sign-up is already “%(state)s”.")
+            % {"state": locked.get_state_display()},
+            code="wrong_state",
+        )
+    if activity.starts_at <= now:
+        raise ActivityRefused(_("This activity has already started."), code="started")
+    from_state = locked.state
+    locked.state = State.CANCELLED
+    locked.save(update_fields=["state", "updated_at"])
+    locked.activity = activity
+    _record(locked, actor=actor, from_state=from_state)
+    if from_state == State.CONFIRMED:
+        Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
+        _promote(activity, count=1)
+    return locked
+
+
+@transaction.atomic
+def signup_check_in(
+    *, signup: SignUp, actor: User, now: datetime.datetime | None = None
+) -> SignUp:
+    """At the door: a confirmed person attended; it counts for the host venue."""
+    now = now or timezone.now()
+    activity = Activity.objects.select_related("venue").get(pk=signup.activity_id)
+    _require_host(actor, activity.venue)
+    locked = SignUp.objects.select_for_update().get(pk=signup.pk)
+    if locked.state != State.CONFIRMED:
+        raise ActivityRefused(
+            _("Only a confirmed sign-up can be checked in; this one is “%(state)s”.")
+            % {"state": locked.get_state_display()},
+            code="wrong_state",
+        )
+    if activity.status != Activity.Status.PUBLISHED:
+        raise ActivityRefused(_("This activity has been cancelled."), code="cancelled")
+    if now < activity.starts_at - CHECK_IN_OPENS:
+        raise ActivityRefused(
+            _("Check-in opens one hour before the start."), code="too_early"
+        )
+    if now >= activity.ends_at:
+        raise ActivityRefused(_("This activity is over."), code="too_late")
+    locked.state = State.ATTENDED
+    locked.checked_in_at = now
+    locked.save(update_fields=["state", "checked_in_at", "updated_at"])
+    _record(locked, actor=actor, from_state=State.CONFIRMED)
+    venue_count_activity_attendance(venue=activity.venue)
+    return locked

@@ -1,0 +1,160 @@
+"""The user end: upcoming activities ("for you" first), one activity, my sign-ups."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from activities.audience import order_for_user
+from activities.filters import ActivityFilter
+from activities.models import Activity, SignUp
+from activities.permissions import own_signups
+from activities.services import ActivityRefused, signup_cancel, signup_create
+from venues.models import Venue
+
+State = SignUp.State
+
+
+def visible_activities():
+    return Activity.objects.filter(venue__status=Venue.Status.ACTIVE)
+
+
+class ActivityListView(ListView):
+    template_name = "activities/activity_list.html"
+    context_object_name = "activities"
+    paginate_by = 20
+
+    def get_queryset(self):
+        upcoming = (
+            visible_activities()
+            .published()
+            .upcoming()
+            .select_related("venue", "series")
+        )
+        self.filterset = ActivityFilter(self.request.GET, queryset=upcoming)
+        chosen = self.filterset.qs if self.filterset.is_valid() else upcoming.none()
+        ordered, self.tailored = order_for_user(chosen, self.request.user)
+        return ordered
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            tailored=self.tailored,
+            query=query.urlencode(),
+            **kwargs,
+        )
+
+
+class ActivityDetailView(DetailView):
+    template_name = "activities/activity_detail.html"
+    context_object_name = "activity"
+
+    def get_queryset(self):
+        return visible_activities().select_related("venue", "series")
+
+    def get_context_data(self, **kwargs):
+        activity = self.object
+        mine = None
+        position = None
+        if self.request.user.is_authenticated:
+            mine = (
+                own_signups(self.request.user)
+                .active()
+                .filter(activity=activity)
+                .first()
+            )
+            if mine and mine.state == State.WAITLISTED:
+                ahead_or_me = Q(created_at__lt=mine.created_at) | Q(
+                    created_at=mine.created_at, id__lte=mine.id
+                )
+                position = (
+                    SignUp.objects.filter(activity=activity)
+                    .waiting_in_order()
+                    .filter(ahead_or_me)
+                    .count()
+                )
+        now = timezone.now()
+        open_for_signup = (
+            activity.status == Activity.Status.PUBLISHED and activity.starts_at > now
+        )
+        return super().get_context_data(
+            signup=mine,
+            waitlist_position=position,
+            waiting_count=activity.signups.filter(state=State.WAITLISTED).count(),
+            other_venues=list(activity.other_venues.all()),
+            can_sign_up=open_for_signup and mine is None,
+            can_cancel=open_for_signup
+            and mine is not None
+            and mine.state in (State.CONFIRMED, State.WAITLISTED),
+            **kwargs,
+        )
+
+
+@require_POST
+@login_required
+def sign_up(request, pk):
+    activity = get_object_or_404(visible_activities(), pk=pk)
+    try:
+        signup = signup_create(activity=activity, user=request.user)
+    except ActivityRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if signup.state == State.CONFIRMED:
+            messages.success(request, _("You are signed up. See you there!"))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "All seats are taken, so you are on the waiting list. You will "
+                    "get a message if a seat frees up."
+                ),
+            )
+    return redirect(activity)
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    activity = get_object_or_404(visible_activities(), pk=pk)
+    signup = get_object_or_404(
+        own_signups(request.user).filter(state__in=(State.CONFIRMED, State.WAITLISTED)),
+        activity=activity,
+    )
+    try:
+        signup_cancel(signup=signup, actor=request.user)
+    except ActivityRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your sign-up was cancelled."))
+    return redirect(activity)
+
+
+class MySignUpsView(LoginRequiredMixin, ListView):
+    template_name = "activities/my_signups.html"
+    context_object_name = "signups"
+
+    def get_queryset(self):
+        return (
+            own_signups(self.request.user)
+            .exclude(state=State.CANCELLED)
+            .select_related("activity__venue")
+            .order_by("-activity__starts_at", "-id")[:100]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        signups = context["signups"]
+        context["upcoming"] = sorted(
+            (s for s in signups if s.activity.ends_at > now),
+            key=lambda s: s.activity.starts_at,
+        )
+        context["past"] = [s for s in signups if s.activity.ends_at <= now]
+        return context

@@ -1,0 +1,282 @@
+"""The one table (stdout, and Markdown in bench/README.md), the targets, and
+the machine it ran on."""
+
+import datetime
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+HEADER = ("measurement", "venues", "median ms", "p95 / p99 ms", "SQL", "req/s", "× bare", "target")
+
+
+def machine(vendor: str) -> dict:
+    import django
+    from django.db import connection
+
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kb = int(meminfo.readline().split()[1])
+            memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        else:
+            cursor.execute("select sqlite_version()")
+            database = "SQLite " + cursor.fetchone()[0]
+    try:
+        from importlib.metadata import version
+
+        gunicorn = version("gunicorn")
+    except Exception:  # noqa: BLE001
+        gunicorn = "?"
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(terse=True),
+        "python": sys.version.split()[0],
+        "django": django.get_version(),
+        "database": database,
+        "gunicorn": gunicorn,
+    }
+
+
+def _ms(value) -> str:
+    return "" if value is None else (f"{value:.1f}" if value < 100 else f"{value:.0f}")
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _x(value) -> str:
+    return "" if value is None else f"{value:.2f}×"
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target, its figure, and whether it is met."""
+    checks = []
+
+    def check(name, figure, goal, ok, detail=""):
+        checks.append(
+            {"target": name, "figure": figure, "goal": goal, "pass": bool(ok), "detail": detail}
+        )
+
+    for run in results.get("server", []):
+        bare = max(run["bare"]["rps"], run["bare_again"]["rps"])
+        for key, label, goal in (
+            ("list_anonymous", "venue list, anonymous", 0.5),
+            ("list_logged_in", "venue list, logged in", 0.2),
+            ("near", "near me", 0.3),
+        ):
+            if key == "near" and run["venues"] != results["sizes"]["near"]:
+                continue
+            ratio = run[key]["rps"] / bare
+            check(
+                f"gunicorn: {label} at {run['venues']:,} venues",
+                f"{ratio:.2f}× bare",
+                f"≥ {goal}× bare",
+                ratio >= goal and not run[key]["errors"],
+                f"{run[key]['rps']:.0f} vs {bare:.0f} req/s; {run[key]['errors']} errors",
+            )
+    server = {run["venues"]: run for run in results.get("server", [])}
+    sizes = sorted(server)
+    if len(sizes) >= 2:
+        small, large = server[sizes[-2]], server[sizes[-1]]
+        for key, label in (("list_logged_in", "logged in"), ("list_anonymous", "anonymous")):
+            ratio = large[key]["rps"] / small[key]["rps"]
+            check(
+                f"flat: venue list {label}, {sizes[-1]:,} vs {sizes[-2]:,} venues",
+                f"{ratio:.2f}×",
+                "≥ 0.8×",
+                ratio >= 0.8,
+                f"{large[key]['rps']:.0f} vs {small[key]['rps']:.0f} req/s",
+            )
+    directory = results.get("directory", [])
+    for key, label in (
+        ("list_logged_in", "logged in"),
+        ("list_anonymous_uncached", "anonymous, uncached"),
+    ):
+        counts = [run[key]["queries"] for run in directory]
+        if counts:
+            check(
+                f"queries per page constant: venue list {label}",
+                " / ".join(map(str, counts)),
+                "equal at every size",
+                len(set(counts)) == 1,
+            )
+    if indexes := results.get("indexes"):
+        ratio = indexes["compute_s"] / indexes["count_s"]
+        check(
+            f"compute_indexes: {indexes['venues']:,} venues, {indexes['rows']:,} rows",
+            f"{ratio:.1f}× count",
+            "≤ 5× count",
+            ratio <= 5,
+            f"{indexes['compute_s'] * 1000:.0f} ms vs {indexes['count_s'] * 1000:.0f} ms",
+        )
+    if contention := results.get("contention"):
+        check(
+            "booking contention: overbooked",
+            str(contention["overbooked"]),
+            "0",
+            contention["overbooked"] == 0 and contention["seat_drift"] == 0,
+            f"seat drift {contention['seat_drift']}",
+        )
+    return checks
+
+
+def rows(results: dict) -> list[tuple]:
+    table = []
+    for run in results.get("directory", []):
+        venues = f"{run['venues']:,}"
+        bare = run["bare"]["median_ms"]
+        for key, label in (
+            ("bare", "in-process: bare view"),
+            ("list_anonymous_cached", "in-process: venue list, anonymous (cached)"),
+            ("list_anonymous_uncached", "in-process: venue list, anonymous (uncached)"),
+            ("list_logged_in", "in-process: venue list, logged in"),
+            ("geojson_uncached", "in-process: map GeoJSON, all venues (uncached)"),
+            ("geojson_cached", "in-process: map GeoJSON, all venues (cached)"),
+        ):
+            if key not in run:
+                continue
+            m = run[key]
+            table.append(
+                (label, venues, _ms(m["median_ms"]), _ms(m["p95_ms"]), str(m["queries"]),
+                 "", _x(bare / m["median_ms"]) if key != "bare" else "", "")
+            )
+    if near := results.get("near"):
+        venues = f"{near['venues']:,}"
+        for key, label in (("bare", "in-process: bare view"), ("near", "in-process: near me (per query)")):
+            m = near[key]
+            table.append(
+                (label, venues, _ms(m["median_ms"]), _ms(m["p95_ms"]), str(m["queries"]), "",
+                 _x(near["bare"]["median_ms"] / m["median_ms"]) if key != "bare" else "", "")
+            )
+    if indexes := results.get("indexes"):
+        venues = f"{indexes['venues']:,}"
+        table.append(
+            (f"COUNT(*) of the {indexes['rows']:,} rows (floor)", venues,
+             _ms(indexes["count_s"] * 1000), "", "", "", "", "")
+        )
+        table.append(
+            ("compute_indexes (one month)", venues, _ms(indexes["compute_s"] * 1000), "", "",
+             "", "", f"{indexes['compute_s'] / indexes['count_s']:.1f}× count (≤ 5×)")
+        )
+    for run in results.get("server", []):
+        venues = f"{run['venues']:,}"
+        bare = max(run["bare"]["rps"], run["bare_again"]["rps"])
+        goals = {"list_anonymous": "≥ 0.5×", "list_logged_in": "≥ 0.2×", "near": "≥ 0.3×"}
+        for key, label in (
+            ("bare", "gunicorn ×2: bare view"),
+            ("list_anonymous", "gunicorn ×2: venue list, anonymous"),
+            ("list_logged_in", "gunicorn ×2: venue list, logged in"),
+            ("venue_page", "gunicorn ×2: venue page"),
+            ("near", "gunicorn ×2: near me"),
+            ("bare_again", "gunicorn ×2: bare view (again)"),
+        ):
+            m = run[key]
+            table.append(
+                (label, venues, _ms(m["median_ms"]), _ms(m["p99_ms"]), "", _num(m["rps"]),
+                 _x(m["rps"] / bare) if not key.startswith("bare") else "", goals.get(key, ""))
+            )
+    if contention := results.get("contention"):
+        table.append(
+            (f"booking contention: {contention['clients']} clients, {contention['slots']} slots × "
+             f"{contention['capacity']} seats", "", "", "", "",
+             f"{contention['bookings_per_s']:.0f} bookings/s",
+             "", f"overbooked {contention['overbooked']} (must be 0)")
+        )
+    return table
+
+
+def markdown(results: dict) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(results)]
+    lines.append("")
+    lines.append("| target | figure | goal | met | detail |")
+    lines.append("|---|---|---|---|---|")
+    for check in results.get("targets", []):
+        lines.append(
+            f"| {check['target']} | {check['figure']} | {check['goal']} | "
+            f"{'yes' if check['pass'] else '**NO**'} | {check['detail']} |"
+        )
+    return "\n".join(lines)
+
+
+def machine_line(meta: dict) -> str:
+    return (
+        f"{meta['date']} · {meta['cpus']} CPUs ({meta['cpu']}) · {meta['memory']} RAM · "
+        f"{meta['os']} · Python {meta['python']} · Django {meta['django']} · "
+        f"{meta['database']} · gunicorn {meta['gunicorn']}"
+    )
+
+
+def write(results: dict, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"results-{results['vendor']}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+README_HEAD = """# Benchmarks
+
+`make bench` runs `python -m bench`: it fills a scratch database (SQLite
+`bench/out/bench.sqlite3`, or with `DATABASE_URL=postgres:///qunxian_bench` a
+PostgreSQL database named `<name>_bench`, created and dropped by the run),
+measures, prints the table below and writes it as JSON to `bench/out/`.
+`--quick` scales everything down for a smoke run; `--publish` copies the JSON
+here and rewrites this file; `--keep` keeps the scratch database.
+
+What is measured, always beside the bare `HttpResponse("ok")` view of the same
+run (the ratio is the figure that counts; the bare view goes through the same
+middleware):
+
+- in-process (`django.test.Client`, DEBUG off): the venue list (20 a page) at
+  each size, anonymous from the cache, anonymous rendered afresh, and logged
+  in; the map's GeoJSON with all venues; near me; SQL queries of one request;
+- `compute_indexes` for one month over 1,000 venues and 1,000,000 rows (a
+  quarter each: daily usage counts, bookings, reviews, feedback), against
+  `COUNT(*)` of the same rows;
+- booking contention (PostgreSQL): 32 threads, each with its own connection,
+  walking the same slots in the same order with `booking_create`;
+- gunicorn with 2 sync workers on 127.0.0.1, driven by an asyncio client (8
+  connections, bounded by requests and seconds, a new connection per request)
+  in the same 2-CPU machine, so the client takes CPU from the server too; the
+  bare view's rate is the larger of the two measured around the pages.
+"""
+
+
+def write_readme() -> Path:
+    parts = [README_HEAD]
+    for path in sorted(BENCH_DIR.glob("results-*.json")):
+        results = json.loads(path.read_text())
+        parts.append(
+            f"\n## {results['meta']['database']} ({results['scale']} run)\n\n"
+            f"{machine_line(results['meta'])}\n\nRaw figures: [{path.name}]({path.name}).\n\n"
+            + markdown(results)
+            + "\n"
+        )
+    readme = BENCH_DIR / "README.md"
+    # A hand-written "## Notes" section at the end survives regeneration.
+    if readme.exists() and (notes := readme.read_text().partition("\n## Notes\n")[2]):
+        parts.append("\n## Notes\n" + notes)
+    readme.write_text("".join(parts))
+    return readme

@@ -1,0 +1,97 @@
+"""The user end: notices, policies by topic, one notice, its attachment."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, TemplateView
+
+from notices.filters import NoticeFilter
+from notices.models import Notice
+from venues.views.console import page_number, page_of, pager
+
+PAGE_SIZE = 20
+# Policies come on one page, grouped; past this many, searching narrows them.
+POLICY_LIMIT = 300
+
+
+def listed(queryset):
+    """What a list item shows, in one query."""
+    return queryset.select_related("organization", "venue").defer(
+        "body", "attachment_name"
+    )
+
+
+class NoticeListView(TemplateView):
+    """通知: newest first, pinned ones on top; search and organisation filter."""
+
+    template_name = "notices/notice_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = NoticeFilter(
+            self.request.GET, queryset=Notice.objects.published().notices()
+        )
+        page = page_number(self.request)
+        notices, has_next = [], False
+        if filterset.is_valid():
+            notices, has_next = page_of(listed(filterset.qs), page, PAGE_SIZE)
+        return super().get_context_data(
+            filter=filterset,
+            notices=notices,
+            **pager(self.request, page, has_next),
+            **kwargs,
+        )
+
+
+class PolicyListView(TemplateView):
+    """政策法规: every published policy, grouped by topic in the topics' order."""
+
+    template_name = "notices/policy_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = NoticeFilter(
+            self.request.GET, queryset=Notice.objects.published().policies()
+        )
+        rows = []
+        if filterset.is_valid():
+            rows = list(listed(filterset.qs)[: POLICY_LIMIT + 1])
+        by_topic = {topic: [] for topic in Notice.Topic}
+        for policy in rows[:POLICY_LIMIT]:
+            by_topic[Notice.Topic(policy.topic)].append(policy)
+        return super().get_context_data(
+            filter=filterset,
+            groups=[
+                {"topic": topic, "policies": policies}
+                for topic, policies in by_topic.items()
+                if policies
+            ],
+            truncated=len(rows) > POLICY_LIMIT,
+            **kwargs,
+        )
+
+
+class NoticeDetailView(DetailView):
+    template_name = "notices/notice_detail.html"
+    context_object_name = "notice"
+
+    def get_queryset(self):
+        return Notice.objects.published().select_related("organization", "venue")
+
+
+def attachment(request, pk):
+    """The PDF, as a download named as uploaded, only once the notice is out.
+
+    Sent as an attachment rather than shown inline: an uploaded PDF is not ours
+    to render on our own origin.
+    """
+    notice = get_object_or_404(Notice.objects.published(), pk=pk)
+    if not notice.attachment:
+        raise Http404
+    try:
+        handle = notice.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=notice.attachment_name or "attachment.pdf",
+        content_type="application/pdf",
+    )
