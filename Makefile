@@ -30,6 +30,11 @@ lint: $(INSTALLED)
 	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=qunxian.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# SQLite by default; DATABASE_URL=postgres:///qunxian_bench make bench for PostgreSQL.
+# BENCH_ARGS="--quick" for a smoke run, "--publish" to update bench/README.md.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 messages: $(INSTALLED)
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "staticfiles/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"

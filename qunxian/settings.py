@@ -268,4 +268,9 @@ REVIEW_WALK_IN_INTERVAL_DAYS = 30
 # INDEX_FORMULA_VERSION whenever the formula or the activity weights change.
 INDEX_FORMULA_VERSION = 1
 INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-ACTIVITY_WEIGHTS = {"views": 1, "navigations": 3, "attended": 5, "activity_attendance": 5}
+ACTIVITY_WEIGHTS = {
+    "views": 1,
+    "navigations": 3,
+    "attended": 5,
+    "activity_attendance": 5,
+}

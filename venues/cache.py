@@ -26,7 +26,11 @@ def connect_signals() -> None:
         models.Space,
     ):
         post_save.connect(directory_changed, sender=model, dispatch_uid=f"dir-{model}")
-        post_delete.connect(directory_changed, sender=model, dispatch_uid=f"dir-d-{model}")
+        post_delete.connect(
+            directory_changed, sender=model, dispatch_uid=f"dir-d-{model}"
+        )
     m2m_changed.connect(
-        directory_changed, sender=models.Venue.facilities.through, dispatch_uid="dir-m2m"
+        directory_changed,
+        sender=models.Venue.facilities.through,
+        dispatch_uid="dir-m2m",
     )

@@ -2,20 +2,20 @@ import csv
 
 from django import forms
 from django.conf import settings
-from django.db.models import Avg
 from django.contrib import messages
+from django.db.models import Avg
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from feedback.charts import trend_chart
 from feedback.indexes import compute_indexes, weak_points
-from feedback.periods import last_complete_month
 from feedback.models import IndexSnapshot
+from feedback.periods import last_complete_month
 from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin, admin_required
 from venues.permissions import managed_venues
 

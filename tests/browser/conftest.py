@@ -44,3 +44,278 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def phone_context_args():
     return {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
+
+
+# -- Journeys: devices, languages, log-in, axe-core, screenshots ------------------
+
+import datetime  # noqa: E402
+import re  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import axe_playwright_python  # noqa: E402
+from django.conf import settings as django_settings  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from tests.factories import PASSWORD  # noqa: E402
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+# Impacts that fail a journey; "moderate" and "minor" are left to reviews.
+BLOCKING_IMPACTS = {"serious", "critical"}
+# QX_AXE=report: record and print the violations instead of failing at the first
+# page, to list them all in one run (for bug reports, not for CI).
+AXE_REPORT_ONLY = os.environ.get("QX_AXE") == "report"
+
+
+@dataclass(frozen=True)
+class Device:
+    """A viewport and the language the journey reads the site in."""
+
+    id: str
+    language: str
+    context_args: dict
+
+
+PHONE = Device(
+    "phone-zh",
+    "zh-hans",  # the site's default: no cookie, the browser asks for zh-CN
+    {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 1,
+    },
+)
+DESKTOP = Device(
+    "desktop-en",
+    "en",
+    # The language cookie picks English (the context's locale stays zh-CN, as
+    # for a Chinese user who switched the site to English).
+    {"viewport": {"width": 1280, "height": 800}},
+)
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=lambda device: device.id)
+def journey_device(request):
+    return request.param
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now.
+
+    `page.evaluate` goes through the DevTools protocol, so the site's strict
+    Content-Security-Policy (no inline or foreign scripts) does not apply to it.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE)
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe-core: serious/critical violations on {url}"]
+    for violation in violations:
+        lines.append(
+            f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:5]:
+            summary = node.get("failureSummary", "").replace("\n", " ")
+            lines.append(f"    {node['target']}: {node['html'][:160]}  {summary}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+def check_accessibility(page, found: list | None = None) -> None:
+    """Fail on any serious or critical axe-core violation on the page."""
+    violations = axe_violations(page)
+    if not violations:
+        return
+    message = describe_violations(page.url, violations)
+    if AXE_REPORT_ONLY and found is not None:
+        found.append(message)
+        print(message)
+        return
+    raise AssertionError(message)
+
+
+@dataclass
+class Visitor:
+    """One person's browser tab on the live server, in the device's language.
+
+    `visit()` and `settled()` run axe-core on every page the journey sees; `t()`
+    is what the page shows for an English msgid in this visitor's language.
+    """
+
+    page: object
+    base_url: str
+    language: str
+    label: str
+    axe_found: list = field(default_factory=list)
+
+    def t(self, msgid: str, **params) -> str:
+        with translation.override(self.language):
+            text = translation.gettext(msgid)
+        return text % params if params else text
+
+    def tn(self, singular: str, plural: str, count: int, **params) -> str:
+        with translation.override(self.language):
+            text = translation.ngettext(singular, plural, count)
+        return text % params
+
+    def label_of(self, choice) -> str:
+        """A TextChoices member's label, as the page shows it."""
+        with translation.override(self.language):
+            return str(choice.label)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def visit(self, path: str):
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        self.settled()
+        return response
+
+    def settled(self) -> None:
+        """After a click that loads a page (or swaps part of it): check it."""
+        self.page.wait_for_load_state("load")
+        check_accessibility(self.page, self.axe_found)
+
+    def log_in(self, user, *, next_path: str | None = None) -> None:
+        """Through the real allauth form, with the phone number and password."""
+        if next_path is not None:
+            self.visit(f"/accounts/login/?next={next_path}")
+        self.fill_login(user)
+
+    def fill_login(self, user) -> None:
+        form = self.page.locator("form:has(input[name=login])")
+        form.locator("input[name=login]").fill(user.phone)
+        form.locator("input[name=password]").fill(PASSWORD)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        self.settled()
+
+    def message(self):
+        """The flash messages at the top of the page."""
+        return self.page.locator("main .messages")
+
+
+@pytest.fixture
+def open_browser(new_context, live_server, journey_device, request):
+    """`open_browser(label)`: a fresh context (own cookies) on the journey_device."""
+    visitors = []
+
+    def _open(label: str) -> Visitor:
+        context = new_context(**journey_device.context_args)
+        context.set_default_timeout(10_000)
+        if journey_device.language != django_settings.LANGUAGE_CODE:
+            context.add_cookies(
+                [
+                    {
+                        "name": django_settings.LANGUAGE_COOKIE_NAME,
+                        "value": journey_device.language,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        visitor = Visitor(context.new_page(), live_server.url, journey_device.language, label)
+        visitors.append(visitor)
+        return visitor
+
+    yield _open
+    found = [message for visitor in visitors for message in visitor.axe_found]
+    if found:
+        request.node.user_properties.append(("axe", "\n\n".join(found)))
+
+
+def wait_until_still(locator, *, timeout: float = 5.0) -> None:
+    """Until the element stops moving (a map finishing its zoom animation)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    before = locator.bounding_box()
+    while time.monotonic() < deadline:
+        locator.page.wait_for_timeout(150)
+        now = locator.bounding_box()
+        if now == before and now is not None:
+            return
+        before = now
+    raise AssertionError(f"{locator} kept moving for {timeout} s")
+
+
+def local_minute(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
+def soon_bookable_space(*, venue, lead_minutes: int = 3, **rules):
+    """A space whose first 30-minute slot starts a few minutes from now.
+
+    The venue opens every day at that minute for an hour, so the slot can be
+    booked now (no notice needed) and checked in at once (check-in opens 30
+    minutes before the start), whatever the time of day the suite runs.
+    """
+    from bookings.models import SpaceRules
+    from tests.factories import OpeningHoursFactory, SpaceFactory
+
+    first = local_minute(timezone.now()) + datetime.timedelta(minutes=lead_minutes)
+    closes = first + datetime.timedelta(hours=1)
+    for weekday in range(7):
+        OpeningHoursFactory(
+            venue=venue, weekday=weekday, opens=first.time(), closes=closes.time()
+        )
+    space = SpaceFactory(venue=venue, name="多功能活动室", capacity=20)
+    SpaceRules.objects.create(
+        space=space,
+        **{"slot_minutes": 30, "min_notice_minutes": 0, "approval": "manual", **rules},
+    )
+    return space, first
+
+
+# -- Screenshots of every open page when a test fails -----------------------------
+
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def _artifact_folder(request) -> Path:
+    output = Path(request.config.getoption("--output", default="test-results"))
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid).strip("-")
+    return output / name[:200]
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_open_pages_on_failure(request, new_context, browser):
+    """Every page of every open context, not only pytest-playwright's `page`.
+
+    Set up after `new_context`, so it runs its teardown first, while the
+    contexts a journey opened (worker, manager…) are still open.
+    """
+    yield
+    reports = request.node.stash.get(_REPORTS, {})
+    if not any(report.failed for report in reports.values()):
+        return
+    folder = _artifact_folder(request)
+    folder.mkdir(parents=True, exist_ok=True)
+    index = 0
+    for context in browser.contexts:
+        for page in context.pages:
+            index += 1
+            if page.is_closed():
+                continue
+            path = folder / f"open-page-{index}.png"
+            try:
+                page.screenshot(path=path, full_page=True, timeout=5000)
+            except Exception as error:  # a crashed page must not hide the failure
+                print(f"could not screenshot {page.url}: {error}")
+                continue
+            print(f"screenshot of {page.url}: {path}")

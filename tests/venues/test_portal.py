@@ -345,7 +345,9 @@ def test_near_json_lists_the_nearest_with_distances(client):
     assert data["venues"][0]["distance_km"] < 0.2 < data["venues"][1]["distance_km"]
 
 
-@pytest.mark.parametrize("params", [{}, {"lat": "x", "lng": "1"}, {"lat": "95", "lng": "1"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"lat": "x", "lng": "1"}, {"lat": "95", "lng": "1"}]
+)
 def test_near_json_refuses_a_bad_position(client, params):
     assert client.get(reverse("venues:near"), params).status_code == 400
 
