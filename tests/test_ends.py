@@ -85,3 +85,15 @@ def test_language_link_refuses_foreign_redirects_and_unknown_languages(client, d
     response = client.get(reverse("language", args=["en"]), {"next": "https://evil.cn/"})
     assert response["Location"] == "/"
     assert client.get(reverse("language", args=["xx"])).status_code == 404
+
+
+def test_visit_totals_read_the_way_the_reference_app_writes_them():
+    from django.utils import translation
+
+    from qunxian.templatetags.qunxian import compact_count
+
+    with translation.override("zh-hans"):
+        assert compact_count(41_000) == "4.1万"
+        assert "万" not in compact_count(9_999)
+    with translation.override("en"):
+        assert compact_count(41_000) == "41.0k"

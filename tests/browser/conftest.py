@@ -205,8 +205,9 @@ class Visitor:
 
 
 @pytest.fixture
-def open_browser(new_context, live_server, journey_device, request):
+def open_browser(new_context, live_server, journey_device, request, settings):
     """`open_browser(label)`: a fresh context (own cookies) on the journey_device."""
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # no tiles in CI
     visitors = []
 
     def _open(label: str) -> Visitor:

@@ -59,7 +59,7 @@ def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     form = page.locator("form:has(input[name=lat])")
     form.locator("input[name=name]").fill("东极镇妇女儿童之家")
     form.locator("select[name=organization]").select_option(str(district["women"].pk))
-    form.locator("select[name=category]").select_option(Venue.Category.WOMEN_HOME)
+    form.locator("select[name=category]").select_option(Venue.Category.WOMEN_CHILDREN_HOME)
     form.locator("select[name=town]").select_option(str(district["town"].pk))
     form.locator("input[name=address]").fill("东极镇庙子湖村 18 号")
     form.locator("input[name=lat]").fill("30.1872")

@@ -1,0 +1,15 @@
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def compact_count(value: int) -> str:
+    """4.3万 in Chinese, 42.7k in English, as the reference app shows visits."""
+    if value < 10_000:
+        return intcomma(value)
+    if (get_language() or "").startswith("zh"):
+        return f"{value / 10_000:.1f}万"
+    return f"{value / 1_000:.1f}k"
