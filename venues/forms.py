@@ -30,8 +30,8 @@ def _degrees_widget():
     return forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
 
 
-class ConsoleVenueForm(forms.ModelForm):
-    """A venue's details; the view hands `cleaned_data` to a service."""
+class VenueLocationForm(forms.ModelForm):
+    """WGS-84 coordinates, checked to lie in China: shared by both admin ends."""
 
     lat = forms.FloatField(
         label=_("Latitude (WGS-84)"),
@@ -50,6 +50,27 @@ class ConsoleVenueForm(forms.ModelForm):
         widget=_degrees_widget(),
         help_text=_("Degrees east, about 122 in Putuo."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        if lat is None or lng is None:
+            return cleaned
+        if not (
+            CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LNG[0] <= lng <= CHINA_LNG[1]
+        ):
+            self.add_error(
+                "lat",
+                _(
+                    "This point is outside China. Check that latitude and "
+                    "longitude are not swapped."
+                ),
+            )
+        return cleaned
+
+
+class ConsoleVenueForm(VenueLocationForm):
+    """A venue's details; the view hands `cleaned_data` to a service."""
 
     class Meta:
         model = Venue
@@ -71,23 +92,6 @@ class ConsoleVenueForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "facilities": forms.CheckboxSelectMultiple,
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        lat, lng = cleaned.get("lat"), cleaned.get("lng")
-        if lat is None or lng is None:
-            return cleaned
-        if not (
-            CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LNG[0] <= lng <= CHINA_LNG[1]
-        ):
-            self.add_error(
-                "lat",
-                _(
-                    "This point is outside China. Check that latitude and "
-                    "longitude are not swapped."
-                ),
-            )
-        return cleaned
 
 
 class ConsoleOrganizationForm(forms.ModelForm):
@@ -198,27 +202,9 @@ class ManagerUnassignForm(forms.Form):
 # Manager end
 
 
-class VenueInfoForm(forms.ModelForm):
+class VenueInfoForm(VenueLocationForm):
     """What a venue's managers may edit; name, organisation and status are the
     console's. The view hands `cleaned_data` to `venue_update_info`."""
-
-    lat = forms.FloatField(
-        label=_("Latitude (WGS-84)"),
-        min_value=-90,
-        max_value=90,
-        widget=_degrees_widget(),
-        help_text=_(
-            "Degrees north, about 30 in Putuo. From GPS or a WGS-84 map, not "
-            "copied from AMap or Baidu, whose coordinates are shifted."
-        ),
-    )
-    lng = forms.FloatField(
-        label=_("Longitude (WGS-84)"),
-        min_value=-180,
-        max_value=180,
-        widget=_degrees_widget(),
-        help_text=_("Degrees east, about 122 in Putuo."),
-    )
 
     class Meta:
         model = Venue
@@ -236,23 +222,6 @@ class VenueInfoForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "facilities": forms.CheckboxSelectMultiple,
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        lat, lng = cleaned.get("lat"), cleaned.get("lng")
-        if lat is None or lng is None:
-            return cleaned
-        if not (
-            CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LNG[0] <= lng <= CHINA_LNG[1]
-        ):
-            self.add_error(
-                "lat",
-                _(
-                    "This point is outside China. Check that latitude and "
-                    "longitude are not swapped."
-                ),
-            )
-        return cleaned
 
 
 def _time_widget(**attrs):
