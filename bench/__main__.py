@@ -89,8 +89,11 @@ def run_indexes(venue_ids: list[int], rows: int, rng: random.Random) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
-    parser.add_argument("--publish", action="store_true",
-                        help="copy the JSON to bench/ and rewrite bench/README.md")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="copy the JSON to bench/ and rewrite bench/README.md",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
@@ -129,11 +132,13 @@ def _run(plan: dict, args, vendor: str) -> int:
     from qunxian.models import User
     from venues.models import Venue
 
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 - test data
     loadavg_start = os.getloadavg()
     call_command("migrate", verbosity=0)
     fill.reference_data()
-    worker = User.objects.get(pk=fill.add_users(1, prefix="bench-worker-", phones="135")[0])
+    worker = User.objects.get(
+        pk=fill.add_users(1, prefix="bench-worker-", phones="135")[0]
+    )
     results = {
         "vendor": vendor,
         "scale": "quick" if args.quick else "full",
@@ -150,14 +155,20 @@ def _run(plan: dict, args, vendor: str) -> int:
         say(f"in-process at {size:,} venues")
         results["directory"].append(
             inprocess.run_directory(
-                venues=size, worker=worker, scale=plan["scale"],
+                venues=size,
+                worker=worker,
+                scale=plan["scale"],
                 geojson=size in plan["geojson"],
             )
         )
         if size == plan["directory"][0]:
-            say(f"compute_indexes: {size:,} venues, filling {plan['index_rows']:,} rows")
+            say(
+                f"compute_indexes: {size:,} venues, filling {plan['index_rows']:,} rows"
+            )
             results["indexes"] = run_indexes(
-                list(Venue.objects.values_list("pk", flat=True)), plan["index_rows"], rng
+                list(Venue.objects.values_list("pk", flat=True)),
+                plan["index_rows"],
+                rng,
             )
         if size == plan["near"]:
             say(f"near me at {size:,} venues")
@@ -178,7 +189,9 @@ def _run(plan: dict, args, vendor: str) -> int:
         from bench.contention import run_contention
 
         say("booking contention: 32 clients")
-        results["contention"] = run_contention(clients=32, slots=plan["contention_slots"])
+        results["contention"] = run_contention(
+            clients=32, slots=plan["contention_slots"]
+        )
     results["meta"] = report.machine(vendor)
     results["meta"]["loadavg"] = [loadavg_start[0], os.getloadavg()[0]]
     results["targets"] = report.targets(results)

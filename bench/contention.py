@@ -33,7 +33,9 @@ def _space() -> Space:
         is_bookable=True,
     )
     OpeningHours.objects.bulk_create(
-        OpeningHours(venue=venue, weekday=day, opens=datetime.time(8), closes=datetime.time(22))
+        OpeningHours(
+            venue=venue, weekday=day, opens=datetime.time(8), closes=datetime.time(22)
+        )
         for day in range(7)
     )
     space = Space.objects.create(venue=venue, name="会议室", capacity=CAPACITY)

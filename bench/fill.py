@@ -64,7 +64,9 @@ CATEGORIES = [choice for choice, _label in Venue.Category.choices]
 
 def reference_data() -> None:
     for index, (name, lat, lng) in enumerate(TOWNS):
-        Town.objects.get_or_create(name=name, defaults={"lat": lat, "lng": lng, "position": index})
+        Town.objects.get_or_create(
+            name=name, defaults={"lat": lat, "lng": lng, "position": index}
+        )
     for name, kind in ORGANIZATIONS:
         Organization.objects.get_or_create(name=name, defaults={"kind": kind})
     for index, (code, name) in enumerate(FACILITIES):
@@ -126,8 +128,12 @@ def add_venues(count: int, *, rng: random.Random) -> float:
                         OpeningHours(
                             venue_id=venue.pk,
                             weekday=weekday,
-                            opens=datetime.time(0 if all_day else 8, 0 if all_day else 30),
-                            closes=datetime.time(0 if all_day else 17, 0 if all_day else 30),
+                            opens=datetime.time(
+                                0 if all_day else 8, 0 if all_day else 30
+                            ),
+                            closes=datetime.time(
+                                0 if all_day else 17, 0 if all_day else 30
+                            ),
                         )
                     )
                 if rng.random() < 0.02:
@@ -196,7 +202,9 @@ def add_index_rows(venue_ids: list[int], total: int, *, rng: random.Random) -> d
         [Space(venue_id=pk, name="多功能活动室", capacity=20) for pk in venue_ids],
         batch_size=BATCH,
     )
-    SpaceRules.objects.bulk_create([SpaceRules(space=s) for s in spaces], batch_size=BATCH)
+    SpaceRules.objects.bulk_create(
+        [SpaceRules(space=s) for s in spaces], batch_size=BATCH
+    )
     space_ids = [space.pk for space in spaces]
 
     days = max(1, per_kind // len(venue_ids))

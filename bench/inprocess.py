@@ -76,7 +76,7 @@ def list_urls() -> list[str]:
 def near_urls(count: int, *, seed: int = 7) -> list[str]:
     from bench.fill import random_position
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - test data
     return [
         "/venues/near.json?lat={:.5f}&lng={:.5f}".format(*random_position(rng))
         for _ in range(count)

@@ -142,8 +142,14 @@ def load(
 ) -> tuple[list[float], int, float]:
     """One bounded burst: (latencies of the 200s, other outcomes, seconds)."""
     return asyncio.run(
-        _run(server.port, paths, cookie, concurrency=concurrency,
-             max_requests=max_requests, max_seconds=max_seconds)
+        _run(
+            server.port,
+            paths,
+            cookie,
+            concurrency=concurrency,
+            max_requests=max_requests,
+            max_seconds=max_seconds,
+        )
     )
 
 
@@ -180,7 +186,9 @@ def session_cookie(user) -> str:
     )
 
 
-def run_server(*, venues: int, worker, venue_ids: list[int], near_paths, scale: float) -> dict:
+def run_server(
+    *, venues: int, worker, venue_ids: list[int], near_paths, scale: float
+) -> dict:
     """Under gunicorn, in rounds: each round runs the bare view and then every
     page for a short burst, so a busy machine weighs on all of them alike."""
     from django.db import connections

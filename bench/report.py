@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-HEADER = ("measurement", "venues", "median ms", "p95 / p99 ms", "SQL", "req/s", "× bare", "target")
+HEADER = (
+    "measurement",
+    "venues",
+    "median ms",
+    "p95 / p99 ms",
+    "SQL",
+    "req/s",
+    "× bare",
+    "target",
+)
 
 
 def machine(vendor: str) -> dict:
@@ -76,7 +85,13 @@ def targets(results: dict) -> list[dict]:
 
     def check(name, figure, goal, ok, detail=""):
         checks.append(
-            {"target": name, "figure": figure, "goal": goal, "pass": bool(ok), "detail": detail}
+            {
+                "target": name,
+                "figure": figure,
+                "goal": goal,
+                "pass": bool(ok),
+                "detail": detail,
+            }
         )
 
     for run in results.get("server", []):
@@ -94,20 +109,30 @@ def targets(results: dict) -> list[dict]:
                 f"{ratio:.2f}× bare",
                 f"≥ {goal}× bare",
                 ratio >= goal and not run[key]["errors"],
-                f"{run[key]['rps']:.0f} vs {bare:.0f} req/s; {run[key]['errors']} errors",
+                f"{run[key]['rps']:.0f} vs {bare:.0f} req/s; "
+                f"{run[key]['errors']} errors",
             )
+    # Each gunicorn session's rate is taken relative to its own bare view: the
+    # sessions run minutes apart on a machine whose other load changes, so raw
+    # req/s would compare the machine, not the app. Raw figures are in detail.
     server = {run["venues"]: run for run in results.get("server", [])}
     sizes = sorted(server)
     if len(sizes) >= 2:
         small, large = server[sizes[-2]], server[sizes[-1]]
-        for key, label in (("list_logged_in", "logged in"), ("list_anonymous", "anonymous")):
-            ratio = large[key]["rps"] / small[key]["rps"]
+        for key, label in (
+            ("list_logged_in", "logged in"),
+            ("list_anonymous", "anonymous"),
+        ):
+            relative = (large[key]["rps"] / large["bare"]["rps"]) / (
+                small[key]["rps"] / small["bare"]["rps"]
+            )
             check(
                 f"flat: venue list {label}, {sizes[-1]:,} vs {sizes[-2]:,} venues",
-                f"{ratio:.2f}×",
-                "≥ 0.8×",
-                ratio >= 0.8,
-                f"{large[key]['rps']:.0f} vs {small[key]['rps']:.0f} req/s",
+                f"{relative:.2f}×",
+                "≥ 0.8× (each × its bare view)",
+                relative >= 0.8,
+                f"raw {large[key]['rps']:.0f} vs {small[key]['rps']:.0f} req/s, "
+                f"bare {large['bare']['rps']:.0f} vs {small['bare']['rps']:.0f}",
             )
     directory = results.get("directory", [])
     for key, label in (
@@ -129,7 +154,8 @@ def targets(results: dict) -> list[dict]:
             f"{ratio:.1f}× count",
             "≤ 5× count",
             ratio <= 5,
-            f"{indexes['compute_s'] * 1000:.0f} ms vs {indexes['count_s'] * 1000:.1f} ms "
+            f"{indexes['compute_s'] * 1000:.0f} ms vs "
+            f"{indexes['count_s'] * 1000:.1f} ms "
             f"(vs a full read: {indexes['compute_s'] / indexes['scan_s']:.1f}×)",
         )
     if contention := results.get("contention"):
@@ -159,35 +185,82 @@ def rows(results: dict) -> list[tuple]:
                 continue
             m = run[key]
             table.append(
-                (label, venues, _ms(m["median_ms"]), _ms(m["p95_ms"]), str(m["queries"]),
-                 "", _x(m["bare_median_ms"] / m["median_ms"]) if key != "bare" else "", "")
+                (
+                    label,
+                    venues,
+                    _ms(m["median_ms"]),
+                    _ms(m["p95_ms"]),
+                    str(m["queries"]),
+                    "",
+                    _x(m["bare_median_ms"] / m["median_ms"]) if key != "bare" else "",
+                    "",
+                )
             )
     if near := results.get("near"):
         venues = f"{near['venues']:,}"
-        for key, label in (("bare", "in-process: bare view"), ("near", "in-process: near me (per query)")):
+        for key, label in (
+            ("bare", "in-process: bare view"),
+            ("near", "in-process: near me (per query)"),
+        ):
             m = near[key]
             table.append(
-                (label, venues, _ms(m["median_ms"]), _ms(m["p95_ms"]), str(m["queries"]), "",
-                 _x(m["bare_median_ms"] / m["median_ms"]) if key != "bare" else "", "")
+                (
+                    label,
+                    venues,
+                    _ms(m["median_ms"]),
+                    _ms(m["p95_ms"]),
+                    str(m["queries"]),
+                    "",
+                    _x(m["bare_median_ms"] / m["median_ms"]) if key != "bare" else "",
+                    "",
+                )
             )
     if indexes := results.get("indexes"):
         venues = f"{indexes['venues']:,}"
         table.append(
-            (f"COUNT(*) of the {indexes['rows']:,} rows (floor)", venues,
-             _ms(indexes["count_s"] * 1000), "", "", "", "", "")
+            (
+                f"COUNT(*) of the {indexes['rows']:,} rows (floor)",
+                venues,
+                _ms(indexes["count_s"] * 1000),
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
         )
         table.append(
-            (f"SUM(id) of the {indexes['rows']:,} rows (one full read)", venues,
-             _ms(indexes["scan_s"] * 1000), "", "", "", "", "")
+            (
+                f"SUM(id) of the {indexes['rows']:,} rows (one full read)",
+                venues,
+                _ms(indexes["scan_s"] * 1000),
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
         )
         table.append(
-            ("compute_indexes (one month)", venues, _ms(indexes["compute_s"] * 1000), "", "",
-             "", "", f"{indexes['compute_s'] / indexes['count_s']:.1f}× count (≤ 5×)")
+            (
+                "compute_indexes (one month)",
+                venues,
+                _ms(indexes["compute_s"] * 1000),
+                "",
+                "",
+                "",
+                "",
+                f"{indexes['compute_s'] / indexes['count_s']:.1f}× count (≤ 5×)",
+            )
         )
     for run in results.get("server", []):
         venues = f"{run['venues']:,}"
         bare = run["bare"]["rps"]
-        goals = {"list_anonymous": "≥ 0.5×", "list_logged_in": "≥ 0.2×", "near": "≥ 0.3×"}
+        goals = {
+            "list_anonymous": "≥ 0.5×",
+            "list_logged_in": "≥ 0.2×",
+            "near": "≥ 0.3×",
+        }
         for key, label in (
             ("bare", "gunicorn ×2: bare view"),
             ("list_anonymous", "gunicorn ×2: venue list, anonymous"),
@@ -197,21 +270,40 @@ def rows(results: dict) -> list[tuple]:
         ):
             m = run[key]
             table.append(
-                (label, venues, _ms(m["median_ms"]), _ms(m["p99_ms"]), "", _num(m["rps"]),
-                 _x(m["rps"] / bare) if key != "bare" else "", goals.get(key, ""))
+                (
+                    label,
+                    venues,
+                    _ms(m["median_ms"]),
+                    _ms(m["p99_ms"]),
+                    "",
+                    _num(m["rps"]),
+                    _x(m["rps"] / bare) if key != "bare" else "",
+                    goals.get(key, ""),
+                )
             )
     if contention := results.get("contention"):
         table.append(
-            (f"booking contention: {contention['clients']} clients, {contention['slots']} slots × "
-             f"{contention['capacity']} seats", "", "", "", "",
-             f"{contention['bookings_per_s']:.0f} bookings/s",
-             "", f"overbooked {contention['overbooked']} (must be 0)")
+            (
+                f"booking contention: {contention['clients']} clients, "
+                f"{contention['slots']} slots × "
+                f"{contention['capacity']} seats",
+                "",
+                "",
+                "",
+                "",
+                f"{contention['bookings_per_s']:.0f} bookings/s",
+                "",
+                f"overbooked {contention['overbooked']} (must be 0)",
+            )
         )
     return table
 
 
 def markdown(results: dict) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    lines = [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _ in HEADER) + "|",
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows(results)]
     lines.append("")
     lines.append("| target | figure | goal | met | detail |")
@@ -226,11 +318,14 @@ def markdown(results: dict) -> str:
 
 def machine_line(meta: dict) -> str:
     return (
-        f"{meta['date']} · {meta['cpus']} CPUs ({meta['cpu']}) · {meta['memory']} RAM · "
+        f"{meta['date']} · {meta['cpus']} CPUs ({meta['cpu']}) · "
+        f"{meta['memory']} RAM · "
         f"{meta['os']} · Python {meta['python']} · Django {meta['django']} · "
         f"{meta['database']} · gunicorn {meta['gunicorn']}"
         + (
-            " · 1-min load average {:.1f} at the start, {:.1f} at the end".format(*meta["loadavg"])
+            " · 1-min load average {:.1f} at the start, {:.1f} at the end".format(
+                *meta["loadavg"]
+            )
             if "loadavg" in meta
             else ""
         )
@@ -278,11 +373,11 @@ def write_readme() -> Path:
     parts = [README_HEAD]
     for path in sorted(BENCH_DIR.glob("results-*.json")):
         results = json.loads(path.read_text())
+        results["targets"] = targets(results)
         parts.append(
             f"\n## {results['meta']['database']} ({results['scale']} run)\n\n"
-            f"{machine_line(results['meta'])}\n\nRaw figures: [{path.name}]({path.name}).\n\n"
-            + markdown(results)
-            + "\n"
+            f"{machine_line(results['meta'])}\n\n"
+            f"Raw figures: [{path.name}]({path.name}).\n\n" + markdown(results) + "\n"
         )
     readme = BENCH_DIR / "README.md"
     # A hand-written "## Notes" section at the end survives regeneration.

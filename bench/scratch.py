@@ -14,7 +14,9 @@ def _pg_admin_conninfo(db: dict) -> str:
         "user": db.get("USER"),
         "password": db.get("PASSWORD"),
     }
-    return make_conninfo(dbname="postgres", **{k: str(v) for k, v in parts.items() if v})
+    return make_conninfo(
+        dbname="postgres", **{k: str(v) for k, v in parts.items() if v}
+    )
 
 
 def _checked(db: dict) -> str:
@@ -29,7 +31,11 @@ def _checked(db: dict) -> str:
 
 
 def vendor() -> str:
-    return "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "postgresql"
+    return (
+        "sqlite"
+        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        else "postgresql"
+    )
 
 
 def create() -> None:

@@ -3,7 +3,8 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from qunxian.urls import handler403, handler404, handler500, urlpatterns as project
+from qunxian.urls import handler403, handler404, handler500
+from qunxian.urls import urlpatterns as project
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 

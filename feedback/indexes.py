@@ -10,9 +10,10 @@
 - 服务先锋指数: the weighted mean (settings.INDEX_WEIGHTS) of the parts a venue
   has; a part without data (no reviews, no feedback) drops out of the weights.
 
-Five statements whatever the number of venues: delete the period, insert one
-row per venue from a SELECT of per-venue aggregates, derive the rates, read the
-top activity, then scale the activity and weigh the composite.
+Five statements whatever the number of venues: delete the period; insert one
+row per venue, joining one GROUP BY pass over each source table (so the work
+is one read of the month's rows); derive the rates; read the top activity;
+then scale the activity and weigh the composite.
 """
 
 import datetime
@@ -24,12 +25,8 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    IntegerField,
-    JSONField,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -48,16 +45,15 @@ GOOD_ENOUGH = 80  # a rate under this is called out to the venue
 LOW_ACTIVITY = 20
 
 
-def _per_venue(queryset, venue_field: str, aggregate):
-    """A correlated subquery: `aggregate` over this venue's rows, 0 if none."""
-    rows = (
-        queryset.filter(**{venue_field: OuterRef("pk")})
-        .order_by()
-        .values(venue_field)
-        .annotate(value=aggregate)
-        .values("value")
+def _grouped(queryset, venue_field: str, **aggregates) -> tuple[str, tuple]:
+    """SQL for one pass over `queryset`: the aggregates per venue (`venue_key`)."""
+    grouped = (
+        queryset.order_by()
+        .annotate(venue_key=F(venue_field))
+        .values("venue_key")
+        .annotate(**aggregates)
     )
-    return Coalesce(Subquery(rows[:1], output_field=IntegerField()), Value(0))
+    return grouped.query.sql_with_params()
 
 
 def _rate(part, whole):
@@ -99,53 +95,72 @@ def compute_indexes(period: datetime.date) -> int:
     overdue = Q(state=Appeal.State.SUBMITTED, accept_due__lt=Now()) | Q(
         state=Appeal.State.ACCEPTED, resolve_due__lt=Now()
     )
-    rows = Venue.objects.order_by().annotate(
-        s_views=_per_venue(stats, "venue", Sum("views")),
-        s_navigations=_per_venue(stats, "venue", Sum("navigations")),
-        s_activity_attendance=_per_venue(stats, "venue", Sum("activity_attendance")),
-        s_attended=_per_venue(attended, "space__venue", Count("pk")),
-        s_reviews=_per_venue(reviews, "venue", Count("pk")),
-        s_good=_per_venue(reviews, "venue", Count("pk", filter=Q(rating__gte=4))),
-        s_appeals=_per_venue(appeals, "venue", Count("pk")),
-        s_in_time=_per_venue(appeals, "venue", Count("pk", filter=in_time)),
-        s_closed=_per_venue(
-            appeals, "venue", Count("pk", filter=Q(state=Appeal.State.CLOSED))
+    # One GROUP BY pass over each source table, joined to the venues once.
+    parts = {
+        "s": _grouped(
+            stats,
+            "venue",
+            views=Sum("views"),
+            navigations=Sum("navigations"),
+            activity_attendance=Sum("activity_attendance"),
         ),
-        s_overdue=_per_venue(appeals, "venue", Count("pk", filter=overdue)),
-        s_period=Value(period),
-        s_zero=Value(0.0),
-        s_version=Value(settings.INDEX_FORMULA_VERSION),
-        s_weights=Value(weights, output_field=JSONField()),
-        s_now=Now(),
-    )
-    columns = {
-        "venue_id": "pk",
-        "period": "s_period",
-        "views": "s_views",
-        "navigations": "s_navigations",
-        "attended": "s_attended",
-        "activity_attendance": "s_activity_attendance",
-        "activity_raw": "s_zero",
-        "activity": "s_zero",
-        "review_count": "s_reviews",
-        "good_review_count": "s_good",
-        "appeal_count": "s_appeals",
-        "appeals_handled_in_time": "s_in_time",
-        "appeals_closed": "s_closed",
-        "appeals_overdue": "s_overdue",
-        "composite": "s_zero",
-        "formula_version": "s_version",
-        "weights": "s_weights",
-        "computed_at": "s_now",
+        "b": _grouped(attended, "space__venue", attended=Count("pk")),
+        "r": _grouped(
+            reviews,
+            "venue",
+            reviews=Count("pk"),
+            good=Count("pk", filter=Q(rating__gte=4)),
+        ),
+        "a": _grouped(
+            appeals,
+            "venue",
+            appeals=Count("pk"),
+            in_time=Count("pk", filter=in_time),
+            closed=Count("pk", filter=Q(state=Appeal.State.CLOSED)),
+            overdue=Count("pk", filter=overdue),
+        ),
     }
-    select, params = rows.values_list(*columns.values()).query.sql_with_params()
-    table = IndexSnapshot._meta.db_table
+    values = {
+        "venue_id": "v.id",
+        "period": "%s",
+        "views": "COALESCE(s.views, 0)",
+        "navigations": "COALESCE(s.navigations, 0)",
+        "attended": "COALESCE(b.attended, 0)",
+        "activity_attendance": "COALESCE(s.activity_attendance, 0)",
+        "activity_raw": "0",
+        "activity": "0",
+        "review_count": "COALESCE(r.reviews, 0)",
+        "good_review_count": "COALESCE(r.good, 0)",
+        "appeal_count": "COALESCE(a.appeals, 0)",
+        "appeals_handled_in_time": "COALESCE(a.in_time, 0)",
+        "appeals_closed": "COALESCE(a.closed, 0)",
+        "appeals_overdue": "COALESCE(a.overdue, 0)",
+        "composite": "0",
+        "formula_version": "%s",
+        "weights": "%s",
+        "computed_at": "%s",
+    }
+    weights_field = IndexSnapshot._meta.get_field("weights")
+    params = [
+        period,
+        settings.INDEX_FORMULA_VERSION,
+        weights_field.get_db_prep_value(weights, connection),  # jsonb on PostgreSQL
+        timezone.now(),
+    ]
+    joins = []
+    for alias, (sql, part_params) in parts.items():
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.venue_key = v.id")
+        params.extend(part_params)
     quote = connection.ops.quote_name
+    # Built from our own names and ORM-compiled SQL; every value is a parameter.
+    statement = (
+        f"INSERT INTO {quote(IndexSnapshot._meta.db_table)} "  # noqa: S608
+        f"({', '.join(map(quote, values))}) "
+        f"SELECT {', '.join(values.values())} "
+        f"FROM {quote(Venue._meta.db_table)} v {' '.join(joins)}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) {select}",  # noqa: S608
-            params,
-        )
+        cursor.execute(statement, params)
         inserted = cursor.rowcount
 
     snapshots = IndexSnapshot.objects.filter(period=period)

@@ -21,6 +21,13 @@ def bump_version(version_key: str) -> None:
         cache.set(version_key, 2, None)
 
 
+def versioned_key(prefix: str, version_key: str, request) -> str:
+    """A cache key for this URL and language at the data's current version."""
+    version = cache.get_or_set(version_key, 1, None)
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{prefix}:{version_key}:{version}:{get_language()}:{digest}"
+
+
 def cache_for_anonymous(*, version_key: str, timeout: int = 60):
     def decorator(view):
         @wraps(view)
@@ -31,9 +38,7 @@ def cache_for_anonymous(*, version_key: str, timeout: int = 60):
                 or request.user.is_authenticated
             ):
                 return view(request, *args, **kwargs)
-            version = cache.get_or_set(version_key, 1, None)
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"anon-page:{version_key}:{version}:{get_language()}:{digest}"
+            key = versioned_key("anon-page", version_key, request)
             response = cache.get(key)
             if response is None:
                 response = view(request, *args, **kwargs)

@@ -5,6 +5,7 @@ indexes and exports the ranking as CSV. Every page is checked with axe-core.
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -40,6 +41,7 @@ def district(transactional_db):
     }
 
 
+@pytest.mark.axe_known("leaflet-attribution-link")
 def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     open_browser, district
 ):
@@ -59,7 +61,9 @@ def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     form = page.locator("form:has(input[name=lat])")
     form.locator("input[name=name]").fill("东极镇妇女儿童之家")
     form.locator("select[name=organization]").select_option(str(district["women"].pk))
-    form.locator("select[name=category]").select_option(Venue.Category.WOMEN_CHILDREN_HOME)
+    form.locator("select[name=category]").select_option(
+        Venue.Category.WOMEN_CHILDREN_HOME
+    )
     form.locator("select[name=town]").select_option(str(district["town"].pk))
     form.locator("input[name=address]").fill("东极镇庙子湖村 18 号")
     form.locator("input[name=lat]").fill("30.1872")
@@ -86,7 +90,7 @@ def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     form.locator("input[name=password2]").fill("Haidao-2024-xin")
     form.locator(f"input[name=venues][value='{venue.pk}']").check()
     form.get_by_role("button", name=t("Create account")).click()
-    expect(page).to_have_url(admin.url("/console/managers/") + "*/")
+    expect(page).to_have_url(re.compile(r"/console/managers/\d+/$"))
     admin.settled()
     managing = page.locator("section[aria-labelledby=venues-title]")
     expect(managing.get_by_role("link", name=venue.name)).to_be_visible()

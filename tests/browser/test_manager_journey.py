@@ -131,7 +131,8 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- A review: reply to it ----------------------------------------------------
     review = my_venue["review"]
-    page.locator("header nav").get_by_role("link", name=t("Reviews"), exact=True).click()
+    topnav = page.locator("header nav")
+    topnav.get_by_role("link", name=t("Reviews"), exact=True).click()
     expect(page).to_have_url(me.url("/manage/reviews/"))
     me.settled()
     page.locator(f"a[href='/manage/reviews/{review.pk}/']").click()
@@ -146,7 +147,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- Feedback: accept it, fix it, resolve it with a reply -------------------------
     appeal = my_venue["appeal"]
-    page.locator("header nav").get_by_role("link", name=t("Feedback"), exact=True).click()
+    topnav.get_by_role("link", name=t("Feedback"), exact=True).click()
     expect(page).to_have_url(me.url("/manage/feedback/"))
     me.settled()
     page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first.click()
@@ -157,7 +158,9 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     handling.locator("textarea[name=reply]").fill("已更换加热模块，热水恢复。")
     handling.get_by_role("button", name=t("Resolve and send the reply")).click()
     me.settled()
-    expect(page.locator(".appeal-state")).to_have_text(me.label_of(Appeal.State.RESOLVED))
+    expect(page.locator(".appeal-state")).to_have_text(
+        me.label_of(Appeal.State.RESOLVED)
+    )
     appeal.refresh_from_db()
     assert appeal.state == Appeal.State.RESOLVED
     assert appeal.reply == "已更换加热模块，热水恢复。"

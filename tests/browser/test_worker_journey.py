@@ -64,9 +64,7 @@ def district(transactional_db, settings):
     }
 
 
-def test_worker_finds_books_visits_reviews_and_closes_the_loop(
-    open_browser, district
-):
+def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, district):
     venue, space, aed = district["venue"], district["space"], district["aed"]
     worker = open_browser("worker")
     page = worker.page
@@ -115,9 +113,10 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(
     day = district["first_slot"].date().isoformat()
     day_input = availability.locator("input[name=date]")
     if day_input.input_value() != day:  # just before midnight: tomorrow's slots
-        day_input.fill(day)
-        expect(day_input).to_have_value(day)
-        expect(page.locator(f"#availability-{space.pk} .slot-list")).to_be_visible()
+        with page.expect_response(re.compile(r"/availability/\?date=")):
+            day_input.fill(day)
+        swapped = page.locator(f"#availability-{space.pk} input[name=date]")
+        expect(swapped).to_have_value(day)
     worker.settled()
     first_slot = page.locator(f"#availability-{space.pk} li.slot").first
     expect(first_slot.locator(".slot-time")).to_contain_text(

@@ -371,3 +371,17 @@ def test_signed_in_visitors_are_never_served_the_anonymous_cache(client, worker)
     client.force_login(worker)
     page = client.get(reverse("venues:list")).content.decode()
     assert reverse("account_logout") in page  # their own page, not the cached one
+
+
+def test_signed_in_list_reuses_the_shared_cards_until_a_venue_changes(
+    client, worker, django_assert_max_num_queries
+):
+    venue = VenueFactory(name="旧名")
+    client.force_login(worker)
+    client.get(reverse("venues:list"))
+    with django_assert_max_num_queries(5):  # session, user, roles, messages only
+        page = client.get(reverse("venues:list")).content.decode()
+    assert "旧名" in page and reverse("account_logout") in page
+    venue.name = "新名"
+    venue.save()
+    assert "新名" in client.get(reverse("venues:list")).content.decode()

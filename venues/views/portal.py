@@ -1,13 +1,18 @@
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterMixin
 
+from qunxian.caching import versioned_key
+from venues.cache import DIRECTORY_VERSION
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
 from venues.hours import week_table
@@ -20,6 +25,7 @@ from venues.nearby import distance_km, nearest
 from venues.services import venue_count_navigation, venue_count_view
 
 PAGE_SIZE = 20
+LIST_CACHE_SECONDS = 60  # "open now" on the cards may be this late
 NEAR_LIMIT = 10
 MAX_PAGE = 50
 
@@ -70,7 +76,16 @@ class VenueListView(FilterMixin, TemplateView):
         if not page_form.is_valid():
             raise Http404(_("No such page."))
         self.page = page_form.cleaned_data["page"] or 1
-        return self.render_to_response(self.get_context_data())
+        # The filters and cards are the same for everyone: signed-in visitors
+        # get them from the cache too, only the layout around them is theirs.
+        key = versioned_key("venue-list", DIRECTORY_VERSION, request)
+        body = cache.get(key)
+        context = {"view": self}
+        if body is None:
+            context = self.get_context_data()
+            body = render_to_string("venues/partials/list_body.html", context, request)
+            cache.set(key, body, LIST_CACHE_SECONDS)
+        return self.render_to_response({**context, "body": body})
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
@@ -138,6 +153,11 @@ class VenueMapView(FilterMixin, TemplateView):
         )
 
 
+def detail_url_pattern() -> str:
+    """The detail URL with a `{pk}` slot: one reverse() for thousands of rows."""
+    return reverse("venues:detail", args=[0]).replace("/0/", "/{pk}/")
+
+
 def venue_geojson(request):
     """Markers for the map, as a GeoJSON FeatureCollection (RFC 7946)."""
     filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
@@ -147,6 +167,7 @@ def venue_geojson(request):
         "pk", "name", "lat", "lng", "address", "category", "organization__name"
     )
     categories = dict(Venue.Category.choices)
+    detail_url = detail_url_pattern()
     features = [
         {
             "type": "Feature",
@@ -157,7 +178,7 @@ def venue_geojson(request):
                 "organization": row["organization__name"],
                 "category": str(categories.get(row["category"], "")),
                 "address": row["address"],
-                "url": Venue(pk=row["pk"]).get_absolute_url(),
+                "url": detail_url.format(pk=row["pk"]),
             },
         }
         for row in rows
@@ -209,6 +230,7 @@ def near_json(request):
     lat, lng = location.cleaned_data["lat"], location.cleaned_data["lng"]
     ranked = dict(nearest(Venue.objects.published(), lat, lng, limit=NEAR_LIMIT))
     rows = Venue.objects.filter(pk__in=ranked).values("pk", "name", "address")
+    detail_url = detail_url_pattern()
     venues = sorted(
         (
             {
@@ -216,7 +238,7 @@ def near_json(request):
                 "name": row["name"],
                 "address": row["address"],
                 "distance_km": round(ranked[row["pk"]], 2),
-                "url": Venue(pk=row["pk"]).get_absolute_url(),
+                "url": detail_url.format(pk=row["pk"]),
             }
             for row in rows
         ),
