@@ -13,10 +13,15 @@ import axe_playwright_python
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# A loaded 2-core CI machine (PostgreSQL, the live server and Chromium together)
+# can take more than Playwright's default 5 s for a page.
+expect.set_options(timeout=10_000)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the test itself are still synchronous and safe.
@@ -256,8 +261,17 @@ class Visitor:
         self.settled()
         return response
 
+    def go(self, locator) -> None:
+        """Click something that loads a page (a link, a form's button) and
+        check the new page once it has loaded, even when its URL is the same."""
+        self.page.evaluate("() => { window.__qxOldPage = true; }")
+        locator.click()
+        self.page.wait_for_function("() => !window.__qxOldPage", polling=100)
+        self.settled()
+
     def settled(self) -> None:
-        """After a click that loads a page (or swaps part of it): check it."""
+        """Check the page as it is now (after a load, or after htmx swapped a
+        part of it): axe-core, and no sideways scrolling on the phone."""
         self.page.wait_for_load_state("load")
         check_accessibility(self.page, self.axe_found, self.axe_known)
         if self.phone:  # mobile first: nothing wider than the phone's screen
@@ -278,9 +292,8 @@ class Visitor:
         form = self.page.locator("form:has(input[name=login])")
         form.locator("input[name=login]").fill(user.phone)
         form.locator("input[name=password]").fill(PASSWORD)
-        form.locator("button[type=submit]").click()
-        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        self.settled()
+        self.go(form.locator("button[type=submit]"))
+        assert "/accounts/login/" not in self.page.url, "the log-in was refused"
 
     def message(self):
         """The flash messages at the top of the page."""
@@ -351,6 +364,23 @@ def wait_until_still(locator, *, timeout: float = 5.0) -> None:
             return
         before = now
     raise AssertionError(f"{locator} kept moving for {timeout} s")
+
+
+def open_popup(marker, popup, *, attempts: int = 3) -> None:
+    """Click a map marker until its popup shows.
+
+    The map zooms to fit the markers when they arrive; a click while it is still
+    animating can land beside the marker, so wait for it to stop and retry.
+    """
+    for attempt in range(attempts):
+        wait_until_still(marker)
+        marker.click(force=True)
+        try:
+            expect(popup).to_be_visible(timeout=2000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
 
 
 def local_minute(moment: datetime.datetime) -> datetime.datetime:

@@ -68,14 +68,11 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     expect(page.locator(".inbox-counts")).to_be_visible()
 
     # -- Opening hours: one more range, on Sunday evening ------------------------
-    page.get_by_role("link", name=t("My venues"), exact=True).first.click()
-    me.settled()
-    page.locator(f"a[href='/manage/venues/{venue.pk}/edit/']").first.click()
-    me.settled()
+    me.go(page.get_by_role("link", name=t("My venues"), exact=True).first)
+    me.go(page.locator(f"a[href='/manage/venues/{venue.pk}/edit/']").first)
     tabs = page.get_by_role("navigation", name=t("Venue pages"))
-    tabs.get_by_role("link", name=t("Opening hours")).click()
+    me.go(tabs.get_by_role("link", name=t("Opening hours")))
     expect(page).to_have_url(me.url(f"/manage/venues/{venue.pk}/hours/"))
-    me.settled()
     total = int(page.locator("input[name=hours-TOTAL_FORMS]").input_value())
     assert total == 7 + 3  # a range for each day, and three empty rows
     # Two hours after the daily range ends: never overlapping it.
@@ -85,41 +82,34 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     page.locator(f"select[name={row}-weekday]").select_option(str(6))
     page.locator(f"input[name={row}-opens]").fill(opens.strftime("%H:%M"))
     page.locator(f"input[name={row}-closes]").fill(closes.strftime("%H:%M"))
-    page.get_by_role("button", name=t("Save opening hours")).click()
+    me.go(page.get_by_role("button", name=t("Save opening hours")))
     expect(me.message()).to_contain_text(t("The opening hours are saved."))
-    me.settled()
     assert OpeningHours.objects.filter(
         venue=venue, weekday=6, opens=opens.time()
     ).exists()
     assert venue.hours.count() == 8
 
     # -- A photo ---------------------------------------------------------------
-    tabs.get_by_role("link", name=t("Photos")).click()
+    me.go(tabs.get_by_role("link", name=t("Photos")))
     expect(page).to_have_url(me.url(f"/manage/venues/{venue.pk}/photos/"))
-    me.settled()
     upload = page.locator("form[enctype='multipart/form-data']")
     upload.locator("input[name=image]").set_input_files(jpeg)
     upload.locator("input[name=caption]").fill("大门")
-    upload.get_by_role("button", name=t("Upload")).click()
+    me.go(upload.get_by_role("button", name=t("Upload")))
     expect(page.locator("ol.photo-admin img")).to_have_count(1)
     expect(page.locator("ol.photo-admin img")).to_have_attribute("alt", "大门")
-    me.settled()
     photo = VenuePhoto.objects.get(venue=venue)
     assert (photo.caption, photo.width, photo.height) == ("大门", 640, 480)
 
     # -- A booking request: approve it, then check the visitor in -------------------
     booking = my_venue["booking"]
-    page.get_by_role("link", name=t("To do"), exact=True).click()
-    me.settled()
-    page.locator(f"a[href='/manage/bookings/{booking.pk}/']").click()
+    me.go(page.get_by_role("link", name=t("To do"), exact=True))
+    me.go(page.locator(f"a[href='/manage/bookings/{booking.pk}/']"))
     expect(page).to_have_url(me.url(f"/manage/bookings/{booking.pk}/"))
-    me.settled()
-    page.get_by_role("button", name=t("Approve"), exact=True).click()
-    me.settled()
+    me.go(page.get_by_role("button", name=t("Approve"), exact=True))
     state = page.locator(".booking-facts .booking-state")
     expect(state).to_have_text(me.label_of(Booking.State.APPROVED))
-    page.get_by_role("button", name=t("Check in"), exact=True).click()
-    me.settled()
+    me.go(page.get_by_role("button", name=t("Check in"), exact=True))
     expect(state).to_have_text(me.label_of(Booking.State.ATTENDED))
     booking.refresh_from_db()
     assert booking.state == Booking.State.ATTENDED
@@ -132,14 +122,11 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     # -- A review: reply to it ----------------------------------------------------
     review = my_venue["review"]
     topnav = page.locator("header nav")
-    topnav.get_by_role("link", name=t("Reviews"), exact=True).click()
+    me.go(topnav.get_by_role("link", name=t("Reviews"), exact=True))
     expect(page).to_have_url(me.url("/manage/reviews/"))
-    me.settled()
-    page.locator(f"a[href='/manage/reviews/{review.pk}/']").click()
-    me.settled()
+    me.go(page.locator(f"a[href='/manage/reviews/{review.pk}/']"))
     page.locator("textarea[name=reply]").fill("谢谢您的肯定，欢迎常来！")
-    page.get_by_role("button", name=t("Publish the reply")).click()
-    me.settled()
+    me.go(page.get_by_role("button", name=t("Publish the reply")))
     review.refresh_from_db()
     assert review.reply == "谢谢您的肯定，欢迎常来！"
     assert review.replied_by == my_venue["manager"]
@@ -147,17 +134,13 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- Feedback: accept it, fix it, resolve it with a reply -------------------------
     appeal = my_venue["appeal"]
-    topnav.get_by_role("link", name=t("Feedback"), exact=True).click()
+    me.go(topnav.get_by_role("link", name=t("Feedback"), exact=True))
     expect(page).to_have_url(me.url("/manage/feedback/"))
-    me.settled()
-    page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first.click()
-    me.settled()
-    page.get_by_role("button", name=t("Accept"), exact=True).click()
-    me.settled()
+    me.go(page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first)
+    me.go(page.get_by_role("button", name=t("Accept"), exact=True))
     handling = page.locator("section.appeal-actions")
     handling.locator("textarea[name=reply]").fill("已更换加热模块，热水恢复。")
-    handling.get_by_role("button", name=t("Resolve and send the reply")).click()
-    me.settled()
+    me.go(handling.get_by_role("button", name=t("Resolve and send the reply")))
     expect(page.locator(".appeal-state")).to_have_text(
         me.label_of(Appeal.State.RESOLVED)
     )

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from bookings.models import Booking
 from feedback.models import Appeal, Review
-from tests.browser.conftest import soon_bookable_space, wait_until_still
+from tests.browser.conftest import open_popup, soon_bookable_space
 from tests.factories import (
     FacilityFactory,
     OrganizationFactory,
@@ -78,24 +78,22 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
         more.locator("summary").click()
     filters.locator("input[name=kind][value=union]").check()
     filters.locator(f"input[name=facilities][value='{aed.pk}']").check()
-    filters.get_by_role("button", name=t("Show venues")).click()
+    worker.go(filters.get_by_role("button", name=t("Show venues")))
     expect(page).to_have_url(re.compile(r"kind=union"))
-    worker.settled()
     results = page.locator("section.results")
     expect(results.get_by_role("link", name=venue.name)).to_be_visible()
     expect(results.get_by_role("link", name="东港青年之家")).to_have_count(0)
     expect(results.get_by_role("link", name="朱家尖职工驿站")).to_have_count(0)
 
     # -- … and on the map, with the same filters (the tiles cannot load) ---------
-    page.get_by_role("link", name=t("Show on map")).click()
+    worker.go(page.get_by_role("link", name=t("Show on map")))
     expect(page).to_have_url(re.compile(r"/venues/map/\?.*kind=union"))
     markers = page.locator("#venue-map path.leaflet-interactive")
     expect(markers).to_have_count(1)
     expect(page.locator("#venue-map")).to_have_attribute("data-markers", "1")
     worker.settled()
-    wait_until_still(markers.first)  # fitBounds animates the zoom
-    markers.first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
+    open_popup(markers.first, popup)
     expect(popup).to_contain_text(venue.name)
     # Leaflet fades the popup in; axe would measure the contrast mid-fade.
     page.wait_for_function(
@@ -103,7 +101,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
         " === '1'"
     )
     worker.settled()  # with the popup open
-    popup.get_by_role("link", name=venue.name).click()
+    worker.go(popup.get_by_role("link", name=venue.name))
     expect(page).to_have_url(re.compile(rf"/venues/{venue.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(venue.name)
 
@@ -122,7 +120,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     expect(first_slot.locator(".slot-time")).to_contain_text(
         district["first_slot"].strftime("%H:%M")
     )
-    first_slot.get_by_role("link", name=t("Book"), exact=True).click()
+    worker.go(first_slot.get_by_role("link", name=t("Book"), exact=True))
 
     # Not logged in yet: the log-in form, then straight back to the booking form.
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
@@ -134,7 +132,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     form.locator("input[name=headcount]").fill("6")
     form.locator("input[name=purpose]").fill("班组安全学习")
     form.locator("input[name=contact_phone]").fill("13900001111")
-    form.get_by_role("button", name=t("Send request")).click()
+    worker.go(form.get_by_role("button", name=t("Send request")))
     booking = Booking.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/bookings/{booking.pk}/"))
     worker.settled()
@@ -149,29 +147,27 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     manager.log_in(district["manager"], next_path="/manage/bookings/")
     request = manager.page.locator("li.queue-item", has_text=venue.name)
     expect(request).to_have_count(1)
-    request.get_by_role("button", name=manager.t("Approve")).click()
-    manager.settled()
+    manager.go(request.get_by_role("button", name=manager.t("Approve")))
     expect(manager.page.locator("li.queue-item")).to_have_count(0)
     booking.refresh_from_db()
     assert booking.state == Booking.State.APPROVED
 
     # -- She sees it approved, in her list -----------------------------------
-    page.get_by_role("link", name=t("My bookings"), exact=True).first.click()
+    worker.go(page.get_by_role("link", name=t("My bookings"), exact=True).first)
     expect(page).to_have_url(worker.url("/bookings/"))
-    worker.settled()
     row = page.locator("li.booking-row", has_text=venue.name)
     expect(row.locator(".state-badge")).to_have_text(
         worker.label_of(Booking.State.APPROVED)
     )
-    row.get_by_role("link").click()
+    worker.go(row.get_by_role("link"))
     expect(page).to_have_url(worker.url(f"/bookings/{booking.pk}/"))
-    worker.settled()
     expect(page.locator(".check-in-code")).to_have_text(booking.check_in_code)
 
     # -- At the door, the manager checks her in ----------------------------------
     manager.visit(f"/manage/bookings/{booking.pk}/")
-    manager.page.get_by_role("button", name=manager.t("Check in"), exact=True).click()
-    manager.settled()
+    manager.go(
+        manager.page.get_by_role("button", name=manager.t("Check in"), exact=True)
+    )
     expect(manager.page.locator(".booking-state")).to_have_text(
         manager.label_of(Booking.State.ATTENDED)
     )
@@ -181,18 +177,16 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     # -- She reviews the visit: five stars and a few words -----------------------
     page.reload()
     worker.settled()
-    page.get_by_role("link", name=t("Review this visit")).click()
+    worker.go(page.get_by_role("link", name=t("Review this visit")))
     expect(page).to_have_url(worker.url(f"/feedback/venues/{venue.pk}/review/"))
-    worker.settled()
     review_form = page.locator("form.review-form")
     five = review_form.locator("input[name=rating][value='5']")
     review_form.locator(f"label[for='{five.get_attribute('id')}']").click()
     expect(five).to_be_checked()
     review_form.locator("textarea[name=text]").fill("活动室干净，饮水机很方便。")
-    review_form.get_by_role("button", name=t("Publish review")).click()
+    worker.go(review_form.get_by_role("button", name=t("Publish review")))
     expect(page).to_have_url(worker.url(f"/venues/{venue.pk}/"))
     expect(page.locator(".review-text", has_text="饮水机很方便")).to_be_visible()
-    worker.settled()
     review = Review.objects.get(user=district["worker"])
     assert (review.rating, review.booking_id, review.venue_id) == (
         5,
@@ -201,14 +195,13 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     )
 
     # -- … and sends a suggestion about the venue ------------------------------
-    page.get_by_role("link", name=t("Give feedback about this venue")).click()
+    worker.go(page.get_by_role("link", name=t("Give feedback about this venue")))
     expect(page).to_have_url(re.compile(rf"/feedback/new/\?venue={venue.pk}$"))
-    worker.settled()
     appeal_form = page.locator("form.appeal-form")
     appeal_form.locator("input[name=kind][value=suggestion]").check()
     expect(appeal_form.locator("select[name=venue]")).to_have_value(str(venue.pk))
     appeal_form.locator("textarea[name=text]").fill("建议周末延长开放时间到晚上九点。")
-    appeal_form.get_by_role("button", name=t("Send"), exact=True).click()
+    worker.go(appeal_form.get_by_role("button", name=t("Send"), exact=True))
     appeal = Appeal.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/feedback/{appeal.pk}/"))
     worker.settled()
@@ -216,15 +209,14 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
 
     # -- The manager accepts it, acts, and replies -------------------------------
     manager.visit("/manage/feedback/")
-    manager.page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first.click()
+    manager.go(manager.page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first)
     expect(manager.page).to_have_url(manager.url(f"/manage/feedback/{appeal.pk}/"))
-    manager.settled()
-    manager.page.get_by_role("button", name=manager.t("Accept"), exact=True).click()
-    manager.settled()
+    manager.go(manager.page.get_by_role("button", name=manager.t("Accept"), exact=True))
     handling = manager.page.locator("section.appeal-actions")
     handling.locator("textarea[name=reply]").fill("已调整：周六、周日开放至21:00。")
-    handling.get_by_role("button", name=manager.t("Resolve and send the reply")).click()
-    manager.settled()
+    manager.go(
+        handling.get_by_role("button", name=manager.t("Resolve and send the reply"))
+    )
     appeal.refresh_from_db()
     assert appeal.state == Appeal.State.RESOLVED
 
@@ -232,8 +224,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     page.reload()
     worker.settled()
     expect(page.locator(".review-reply")).to_contain_text("开放至21:00")
-    page.get_by_role("button", name=t("Satisfied"), exact=True).click()
-    worker.settled()
+    worker.go(page.get_by_role("button", name=t("Satisfied"), exact=True))
     expect(page.locator("main")).to_contain_text(
         t("You confirmed you are satisfied. Thank you.")
     )

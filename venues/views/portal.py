@@ -65,7 +65,6 @@ class VenueListView(FilterMixin, TemplateView):
         return Venue.objects.published()
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
         location = LocationForm(request.GET)
         shared = "lat" in request.GET or "lng" in request.GET
         self.location = (
@@ -88,7 +87,7 @@ class VenueListView(FilterMixin, TemplateView):
         return self.render_to_response({**context, "body": body})
 
     def get_context_data(self, **kwargs):
-        filterset = self.filterset
+        filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             filtered = Venue.objects.none()  # the form shows what is wrong
         else:
@@ -117,7 +116,7 @@ class VenueListView(FilterMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
-            "filter": self.filterset,
+            "filter": filterset,
             "venues": venues,
             "location": here,
             "location_invalid": self.location_invalid,
