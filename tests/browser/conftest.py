@@ -2,12 +2,10 @@
 
 import datetime
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
@@ -26,14 +24,6 @@ expect.set_options(timeout=10_000)
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "axe_known(*keys): serious axe violations in app code, reported and "
-        "tolerated (strictly) on their pages; see KNOWN_VIOLATIONS",
-    )
 
 
 def pytest_collection_modifyitems(items):
@@ -147,68 +137,9 @@ def describe_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class KnownViolation:
-    """A reported violation in code the browser suite does not own.
-
-    A test lists the ones it expects with `@pytest.mark.axe_known(key, …)`; they
-    are then tolerated on the pages `path` matches, and only on the elements
-    `target` matches. Strict, like xfail(strict=True): a declared one that no
-    longer shows up fails the test, so the exemption goes once the fix lands.
-    Everything else on those pages is still checked.
-    """
-
-    rule: str
-    path: str  # regex on the URL's path
-    target: str  # substring of the CSS selector axe reports
-    reason: str
-
-
-KNOWN_VIOLATIONS = {
-    "leaflet-attribution-link": KnownViolation(
-        rule="link-in-text-block",
-        path=r"^/console/venues/(new|\d+)/$",
-        target="leafletjs.com",
-        reason=(
-            "The location picker's Leaflet attribution link (#0078a8, no "
-            "underline, leaflet.css) is told from the text around it by colour "
-            "only (2.55:1 against #333). Fix in static/css/app.css: "
-            "`.leaflet-control-attribution a { text-decoration: underline; }`."
-        ),
-    ),
-}
-
-
-def _is_known(violation, node, url: str, allowed) -> str | None:
-    path = urlsplit(url).path
-    for key in allowed:
-        known = KNOWN_VIOLATIONS[key]
-        if (
-            violation["id"] == known.rule
-            and re.search(known.path, path)
-            and any(known.target in str(part) for part in node["target"])
-        ):
-            return key
-    return None
-
-
-def check_accessibility(page, found: list | None = None, known: dict | None = None):
-    """Fail on any serious or critical axe-core violation on the page.
-
-    `known` maps the KNOWN_VIOLATIONS a test declared to the set of URLs where
-    they were seen; those nodes are left out of the failure.
-    """
-    violations = []
-    for violation in axe_violations(page):
-        nodes = []
-        for node in violation["nodes"]:
-            key = _is_known(violation, node, page.url, known or {})
-            if key is None:
-                nodes.append(node)
-            else:
-                known[key].add(page.url)
-        if nodes:
-            violations.append({**violation, "nodes": nodes})
+def check_accessibility(page, found: list | None = None):
+    """Fail on any serious or critical axe-core violation on the page."""
+    violations = axe_violations(page)
     if not violations:
         return
     message = describe_violations(page.url, violations)
@@ -233,8 +164,6 @@ class Visitor:
     label: str
     phone: bool = False
     axe_found: list = field(default_factory=list)
-    # KnownViolation key -> the URLs where it showed up (shared by the visitors)
-    axe_known: dict = field(default_factory=dict)
 
     def t(self, msgid: str, **params) -> str:
         with translation.override(self.language):
@@ -273,7 +202,7 @@ class Visitor:
         """Check the page as it is now (after a load, or after htmx swapped a
         part of it): axe-core, and no sideways scrolling on the phone."""
         self.page.wait_for_load_state("load")
-        check_accessibility(self.page, self.axe_found, self.axe_known)
+        check_accessibility(self.page, self.axe_found)
         if self.phone:  # mobile first: nothing wider than the phone's screen
             content, screen = self.page.evaluate(
                 "() => [document.documentElement.scrollWidth, window.innerWidth]"
@@ -301,16 +230,10 @@ class Visitor:
 
 
 @pytest.fixture
-def open_browser(new_context, live_server, journey_device, request, settings):
+def open_browser(new_context, live_server, journey_device, settings):
     """`open_browser(label)`: a fresh context (own cookies) on the journey_device."""
     settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # no tiles in CI
     visitors = []
-    declared = [
-        key for mark in request.node.iter_markers("axe_known") for key in mark.args
-    ]
-    unknown = set(declared) - set(KNOWN_VIOLATIONS)
-    assert not unknown, f"not in KNOWN_VIOLATIONS: {unknown}"
-    known_seen = {key: set() for key in declared}  # shared by the test's visitors
 
     def _open(label: str) -> Visitor:
         context = new_context(**journey_device.context_args)
@@ -331,7 +254,6 @@ def open_browser(new_context, live_server, journey_device, request, settings):
             journey_device.language,
             label,
             phone=journey_device.is_phone,
-            axe_known=known_seen,
         )
         visitors.append(visitor)
         return visitor
@@ -339,18 +261,6 @@ def open_browser(new_context, live_server, journey_device, request, settings):
     yield _open
     found = [message for visitor in visitors for message in visitor.axe_found]
     assert not found, "\n\n".join(found)  # QX_AXE=report: all of them, at the end
-    reports = request.node.stash.get(_REPORTS, {})
-    if "call" in reports and reports["call"].passed:
-        fixed = [key for key, urls in known_seen.items() if not urls]
-        for key in known_seen.keys() - set(fixed):
-            print(
-                f"known axe violation {key} on {sorted(known_seen[key])}: "
-                f"{KNOWN_VIOLATIONS[key].reason}"
-            )
-        assert not fixed, (
-            f"declared axe violations no longer occur: {fixed}. Remove them from "
-            "the test's axe_known mark (and from KNOWN_VIOLATIONS when unused)."
-        )
 
 
 def wait_until_still(locator, *, timeout: float = 5.0) -> None:

@@ -41,7 +41,6 @@ def district(transactional_db):
     }
 
 
-@pytest.mark.axe_known("leaflet-attribution-link")
 def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     open_browser, district
 ):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from bookings import services as booking_services
 from bookings.models import Booking
 from feedback import services as feedback_services
-from feedback.models import Appeal, Review
+from feedback.models import Appeal
 from tests.browser.conftest import soon_bookable_space
 from tests.factories import ReviewFactory, UserFactory, VenueFactory
 from venues.models import OpeningHours, VenuePhoto
@@ -67,7 +67,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     expect(page).to_have_url(me.url("/manage/"))
     expect(page.locator(".inbox-counts")).to_be_visible()
 
-    # -- Opening hours: one more range, on Sunday evening ------------------------
+    # -- Opening hours: one more range on Sundays (the formset's first empty row) --
     me.go(page.get_by_role("link", name=t("My venues"), exact=True).first)
     me.go(page.locator(f"a[href='/manage/venues/{venue.pk}/edit/']").first)
     tabs = page.get_by_role("navigation", name=t("Venue pages"))
@@ -130,7 +130,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     review.refresh_from_db()
     assert review.reply == "谢谢您的肯定，欢迎常来！"
     assert review.replied_by == my_venue["manager"]
-    assert Review.objects.get(pk=review.pk).replied_at is not None
+    assert review.replied_at is not None
 
     # -- Feedback: accept it, fix it, resolve it with a reply -------------------------
     appeal = my_venue["appeal"]

@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_accessibility, open_popup
 from tests.factories import VenueFactory
 
 
@@ -23,14 +25,19 @@ def test_map_shows_markers_without_tiles_and_leads_to_the_venue(
     page.goto(f"{live_server.url}/venues/map/")
     markers = page.locator("path.leaflet-interactive")
     expect(markers).to_have_count(3)
-    expect(page.get_by_role("link", name="列表")).to_be_visible()
+    with translation.override("zh-hans"):
+        list_link = translation.gettext("Show as list")
+    expect(page.get_by_role("link", name=list_link)).to_be_visible()
+    check_accessibility(page)
 
+    popup = page.locator(".leaflet-popup-content")
     target = venues_on_map[0]
     for index in range(3):
-        markers.nth(index).click(force=True)
-        popup = page.locator(".leaflet-popup-content")
+        open_popup(markers.nth(index), popup)
+        expect(popup).to_have_count(1)
         if target.name in popup.inner_text():
             break
     popup.get_by_role("link", name=target.name).click()
     expect(page).to_have_url(re.compile(rf"/venues/{target.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(target.name)
+    check_accessibility(page)

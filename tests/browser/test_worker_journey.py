@@ -124,7 +124,6 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
 
     # Not logged in yet: the log-in form, then straight back to the booking form.
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    worker.settled()
     worker.fill_login(district["worker"])
     expect(page).to_have_url(re.compile(rf"/bookings/spaces/{space.pk}/book/\?start="))
     form = page.locator("form[method=post]:has(input[name=purpose])")
@@ -135,7 +134,6 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     worker.go(form.get_by_role("button", name=t("Send request")))
     booking = Booking.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/bookings/{booking.pk}/"))
-    worker.settled()
     expect(page.locator(".state-badge")).to_have_text(
         worker.label_of(Booking.State.PENDING)
     )
@@ -187,6 +185,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     worker.go(review_form.get_by_role("button", name=t("Publish review")))
     expect(page).to_have_url(worker.url(f"/venues/{venue.pk}/"))
     expect(page.locator(".review-text", has_text="饮水机很方便")).to_be_visible()
+    worker.settled()  # with the reviews loaded by htmx
     review = Review.objects.get(user=district["worker"])
     assert (review.rating, review.booking_id, review.venue_id) == (
         5,
@@ -204,7 +203,6 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     worker.go(appeal_form.get_by_role("button", name=t("Send"), exact=True))
     appeal = Appeal.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/feedback/{appeal.pk}/"))
-    worker.settled()
     assert (appeal.venue_id, appeal.kind) == (venue.pk, Appeal.Kind.SUGGESTION)
 
     # -- The manager accepts it, acts, and replies -------------------------------
