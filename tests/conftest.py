@@ -1,14 +1,13 @@
 import pytest
 
+from tests.factories import AdminFactory, UserFactory, VenueFactory
+
 
 def pytest_configure(config):
     # A failing browser test leaves a screenshot in test-results/ for the reader.
     if hasattr(config.option, "screenshot"):
         config.option.screenshot = "only-on-failure"
         config.option.output = "test-results"
-
-
-from tests.factories import AdminFactory, UserFactory, VenueFactory
 
 
 @pytest.fixture(autouse=True)

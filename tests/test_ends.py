@@ -82,7 +82,9 @@ def test_language_link_sets_the_cookie_and_returns(client, db):
 
 
 def test_language_link_refuses_foreign_redirects_and_unknown_languages(client, db):
-    response = client.get(reverse("language", args=["en"]), {"next": "https://evil.cn/"})
+    response = client.get(
+        reverse("language", args=["en"]), {"next": "https://evil.cn/"}
+    )
     assert response["Location"] == "/"
     assert client.get(reverse("language", args=["xx"])).status_code == 404
 

@@ -47,3 +47,11 @@ def test_not_found_page_is_our_layout(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_server_error_page_stands_alone_in_chinese(rf):
+    from qunxian.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "出错了" in response.content.decode()

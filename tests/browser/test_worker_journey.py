@@ -193,17 +193,19 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
         venue.pk,
     )
 
-    # -- … and sends a suggestion about the venue ------------------------------
+    # -- … and files a complaint about the venue -------------------------------
     worker.go(page.get_by_role("link", name=t("Give feedback about this venue")))
     expect(page).to_have_url(re.compile(rf"/feedback/new/\?venue={venue.pk}$"))
     appeal_form = page.locator("form.appeal-form")
-    appeal_form.locator("input[name=kind][value=suggestion]").check()
+    appeal_form.locator("input[name=kind][value=complaint]").check()
     expect(appeal_form.locator("select[name=venue]")).to_have_value(str(venue.pk))
-    appeal_form.locator("textarea[name=text]").fill("建议周末延长开放时间到晚上九点。")
+    appeal_form.locator("textarea[name=text]").fill(
+        "周六上午九点半到场，门还没开，等了二十分钟。"
+    )
     worker.go(appeal_form.get_by_role("button", name=t("Send"), exact=True))
     appeal = Appeal.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/feedback/{appeal.pk}/"))
-    assert (appeal.venue_id, appeal.kind) == (venue.pk, Appeal.Kind.SUGGESTION)
+    assert (appeal.venue_id, appeal.kind) == (venue.pk, Appeal.Kind.COMPLAINT)
 
     # -- The manager accepts it, acts, and replies -------------------------------
     manager.visit("/manage/feedback/")
@@ -211,7 +213,9 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     expect(manager.page).to_have_url(manager.url(f"/manage/feedback/{appeal.pk}/"))
     manager.go(manager.page.get_by_role("button", name=manager.t("Accept"), exact=True))
     handling = manager.page.locator("section.appeal-actions")
-    handling.locator("textarea[name=reply]").fill("已调整：周六、周日开放至21:00。")
+    handling.locator("textarea[name=reply]").fill(
+        "已核实并致歉，周末改为九点前由值班人员开门。"
+    )
     manager.go(
         handling.get_by_role("button", name=manager.t("Resolve and send the reply"))
     )
