@@ -225,7 +225,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     # -- She reads the reply and is satisfied ------------------------------------
     page.reload()
     worker.settled()
-    expect(page.locator(".review-reply")).to_contain_text("开放至21:00")
+    expect(page.locator(".review-reply")).to_contain_text("九点前由值班人员开门")
     worker.go(page.get_by_role("button", name=t("Satisfied"), exact=True))
     expect(page.locator("main")).to_contain_text(
         t("You confirmed you are satisfied. Thank you.")
