@@ -1,7 +1,8 @@
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
-from qunxian.models import User
+from qunxian.models import Notification, User
 from qunxian.roles import SYSTEM_ADMIN_GROUP, is_system_admin, is_venue_manager
 
 
@@ -12,20 +13,22 @@ def _header_facts(user) -> dict:
     if not hasattr(user, "_header_facts"):
         venue_managers = User.managed_venues.rel.through
         groups = User.groups.through
-        row = (
-            User.objects.filter(pk=user.pk)
-            .annotate(
-                manages=Exists(venue_managers.objects.filter(user=OuterRef("pk"))),
-                admin_group=Exists(
-                    groups.objects.filter(
-                        user=OuterRef("pk"), group__name=SYSTEM_ADMIN_GROUP
-                    )
-                ),
-                unread=Count("notifications", filter=Q(notifications__read_at=None)),
-            )
-            .values("manages", "admin_group", "unread")
-            .get()
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at=None)
+            .order_by()
+            .values("user")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
+        row = User.objects.filter(pk=user.pk).values(
+            manages=Exists(venue_managers.objects.filter(user=OuterRef("pk"))),
+            admin_group=Exists(
+                groups.objects.filter(
+                    user=OuterRef("pk"), group__name=SYSTEM_ADMIN_GROUP
+                )
+            ),
+            unread=Coalesce(Subquery(unread[:1]), 0),
+        )[0]
         # Prime the role checks, so the guards ask no second time.
         user._is_venue_manager = row["manages"]
         user._is_system_admin = row["admin_group"] or user.is_superuser

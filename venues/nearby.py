@@ -1,6 +1,6 @@
 """Nearest venues: a bounding box on the indexed lat/lng columns narrows the
 candidates, SQL orders them by a planar approximation, and geopy measures the
-first few exactly. The box grows until enough venues lie inside its inscribed
+ones returned exactly. The box grows until enough venues lie inside its inscribed
 circle."""
 
 import math
@@ -10,7 +10,6 @@ from geopy.distance import geodesic
 
 KM_PER_DEGREE = 111.32
 RADII_KM = (0.5, 1, 2, 4, 8, 32, 128, 512)
-CANDIDATES = 2  # times the venues asked for, measured exactly by geopy
 
 
 def bounding_box(lat: float, lng: float, radius_km: float) -> dict[str, float]:
@@ -24,13 +23,30 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> dict[str, float]:
     }
 
 
+_GEODESIC = geodesic()
+
+
 def distance_km(lat: float, lng: float, venue) -> float:
-    return geodesic((lat, lng), (venue.lat, venue.lng)).km
+    return _GEODESIC.measure((lat, lng), (venue.lat, venue.lng))
 
 
-def _measured(rows, lat: float, lng: float) -> list[tuple[int, float]]:
+def _ranked(rows, lat: float, lng: float, radius: float | None):
+    """Rows in the circle (all if no radius), nearest first by the flat map."""
+    shrink = math.cos(math.radians(lat))
+    flat = [
+        (KM_PER_DEGREE * math.hypot(vlat - lat, (vlng - lng) * shrink), pk, vlat, vlng)
+        for pk, vlat, vlng in rows
+    ]
+    return sorted(item for item in flat if radius is None or item[0] <= radius)
+
+
+def _measured(ranked, lat: float, lng: float, limit: int) -> list[tuple[int, float]]:
+    """The first `limit`, measured exactly: geopy is slow, so only these."""
     return sorted(
-        ((pk, geodesic((lat, lng), (vlat, vlng)).km) for pk, vlat, vlng in rows),
+        (
+            (pk, _GEODESIC.measure((lat, lng), (vlat, vlng)))
+            for _flat, pk, vlat, vlng in ranked[:limit]
+        ),
         key=lambda item: item[1],
     )
 
@@ -38,17 +54,16 @@ def _measured(rows, lat: float, lng: float) -> list[tuple[int, float]]:
 def nearest(queryset, lat: float, lng: float, *, limit: int) -> list[tuple[int, float]]:
     """(venue id, km) of the `limit` venues of `queryset` nearest to lat/lng."""
     # Planar distance in degrees², longitude shrunk by latitude: it orders like
-    # the geodesic at these scales, so SQL hands geopy only a few candidates.
+    # the geodesic at these scales, so SQL hands Python only a few candidates.
     shrink = math.cos(math.radians(lat)) ** 2
     by_plane = queryset.order_by(
         (F("lat") - lat) * (F("lat") - lat)
         + (F("lng") - lng) * (F("lng") - lng) * shrink
     ).values_list("pk", "lat", "lng")
     for radius in RADII_KM:
-        box = by_plane.filter(**bounding_box(lat, lng, radius))
-        found = _measured(box[: CANDIDATES * limit], lat, lng)
-        within = [item for item in found if item[1] <= radius]
-        if len(within) >= limit:
-            return within[:limit]
+        box = by_plane.filter(**bounding_box(lat, lng, radius))[:limit]
+        ranked = _ranked(box, lat, lng, radius)
+        if len(ranked) >= limit:
+            return _measured(ranked, lat, lng, limit)
     # Far from every venue: no box is big enough, rank the whole queryset.
-    return _measured(by_plane[: CANDIDATES * limit], lat, lng)[:limit]
+    return _measured(_ranked(by_plane[:limit], lat, lng, None), lat, lng, limit)
