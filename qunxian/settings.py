@@ -136,6 +136,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Sessions stay in the database; the cache spares a query on most requests.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Accounts
 AUTH_USER_MODEL = "qunxian.User"

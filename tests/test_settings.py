@@ -23,6 +23,7 @@ def test_default_database_is_sqlite_file_with_immediate_transactions(monkeypatch
     assert Path(database["NAME"]).parent == SETTINGS.parent.parent
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert settings["SESSION_ENGINE"].endswith("cached_db")
 
 
 def test_database_url_selects_postgresql_with_persistent_checked_connections(

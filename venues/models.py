@@ -157,7 +157,8 @@ class Venue(models.Model):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         indexes = [
-            models.Index(fields=["lat", "lng"], name="venue_lat_lng"),
+            # Near me filters published venues in a lat/lng box.
+            models.Index(fields=["status", "lat", "lng"], name="venue_status_lat_lng"),
             models.Index(fields=["status", "name", "id"], name="venue_status_name"),
         ]
         constraints = [
