@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -20,7 +19,6 @@ from feedback.filters import ConsoleAppealFilter, ConsoleReviewFilter
 from feedback.forms import ReviewHideForm
 from feedback.models import Review, ReviewPhoto
 from feedback.permissions import district_appeals
-from feedback.selectors import handling_order
 from feedback.services import FeedbackRefused
 from feedback.views import handling
 from qunxian.roles import AdminRequiredMixin, admin_required
@@ -31,27 +29,14 @@ PAGE_SIZE = 50
 # -- Appeals
 
 
-class AppealListView(AdminRequiredMixin, ListView):
+class AppealListView(AdminRequiredMixin, handling.AppealQueueView):
     """The district's appeals and every overdue one: overdue first."""
 
     template_name = "console/feedback/appeal_list.html"
-    context_object_name = "appeals"
-    paginate_by = PAGE_SIZE
+    filterset_class = ConsoleAppealFilter
 
-    def get_queryset(self):
-        now = timezone.now()
-        appeals = handling_order(
-            district_appeals(now).select_related("venue", "user"), now
-        )
-        self.filterset = ConsoleAppealFilter(
-            self.request.GET, queryset=appeals, request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else appeals.none()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, now=timezone.now(), **kwargs
-        )
+    def scope(self):
+        return district_appeals()
 
 
 class AppealDetailView(AdminRequiredMixin, handling.AppealHandlingView):

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from feedback import services
 from feedback.forms import AppealCloseForm, AppealResolveForm
 from feedback.models import Appeal, AppealEvent
+from feedback.selectors import handling_order
 from feedback.services import FeedbackRefused
 
 State = Appeal.State
@@ -42,6 +43,27 @@ def with_timeline(appeals):
     return appeals.select_related("venue", "user").prefetch_related(
         Prefetch("events", queryset=AppealEvent.objects.select_related("actor"))
     )
+
+
+class AppealQueueView(ListView):
+    """An end's appeals, overdue first, filtered; `scope()` and
+    `filterset_class` say which appeals and which filters."""
+
+    context_object_name = "appeals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        now = timezone.now()
+        appeals = handling_order(self.scope().select_related("venue", "user"), now)
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=appeals, request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else appeals.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset, now=timezone.now(), **kwargs
+        )
 
 
 class AppealHandlingView(DetailView):

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -19,7 +18,6 @@ from feedback.filters import ManagerAppealFilter, ManagerReviewFilter
 from feedback.forms import ReviewReplyForm
 from feedback.models import ReviewPhoto
 from feedback.permissions import managed_appeals, managed_reviews
-from feedback.selectors import handling_order
 from feedback.services import FeedbackRefused
 from feedback.views import handling
 from qunxian.roles import ManagerRequiredMixin, manager_required
@@ -30,26 +28,14 @@ PAGE_SIZE = 50
 # -- Appeals
 
 
-class AppealListView(ManagerRequiredMixin, ListView):
+class AppealListView(ManagerRequiredMixin, handling.AppealQueueView):
     """Appeals to my venues: overdue first, then open ones, oldest first."""
 
     template_name = "manage/feedback/appeal_list.html"
-    context_object_name = "appeals"
-    paginate_by = PAGE_SIZE
+    filterset_class = ManagerAppealFilter
 
-    def get_queryset(self):
-        appeals = handling_order(
-            managed_appeals(self.request.user).select_related("venue", "user")
-        )
-        self.filterset = ManagerAppealFilter(
-            self.request.GET, queryset=appeals, request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else appeals.none()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, now=timezone.now(), **kwargs
-        )
+    def scope(self):
+        return managed_appeals(self.request.user)
 
 
 class AppealDetailView(ManagerRequiredMixin, handling.AppealHandlingView):
