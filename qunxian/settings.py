@@ -110,6 +110,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
+            # Reopening the file runs the PRAGMAs below on every request.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue
                 # instead of one failing at its first write ("database is locked").

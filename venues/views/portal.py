@@ -99,10 +99,10 @@ class VenueListView(FilterMixin, TemplateView):
             ranked = nearest(
                 filtered, here["lat"], here["lng"], limit=start + PAGE_SIZE + 1
             )
-            page_ids = dict(ranked[start : start + PAGE_SIZE])
+            distances = {row["pk"]: km for row, km in ranked[start : start + PAGE_SIZE]}
             venues = sorted(
-                card_queryset(Venue.objects.filter(pk__in=page_ids)),
-                key=lambda venue: page_ids[venue.pk],
+                card_queryset(Venue.objects.filter(pk__in=distances)),
+                key=lambda venue: distances[venue.pk],
             )
             has_next = len(ranked) > start + PAGE_SIZE
         else:
@@ -111,8 +111,12 @@ class VenueListView(FilterMixin, TemplateView):
         now = timezone.now()
         for venue in venues:
             venue.state = venue.opening_state(now)
-            if here:
-                venue.distance = distance_km(here["lat"], here["lng"], venue)
+            if by_distance:
+                venue.distance = distances[venue.pk]
+            elif here:
+                venue.distance = distance_km(
+                    here["lat"], here["lng"], venue.lat, venue.lng
+                )
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
@@ -227,20 +231,22 @@ def near_json(request):
     if not location.is_valid():
         return JsonResponse({"errors": location.errors}, status=400)
     lat, lng = location.cleaned_data["lat"], location.cleaned_data["lng"]
-    ranked = dict(nearest(Venue.objects.published(), lat, lng, limit=NEAR_LIMIT))
-    rows = Venue.objects.filter(pk__in=ranked).values("pk", "name", "address")
-    detail_url = detail_url_pattern()
-    venues = sorted(
-        (
-            {
-                "id": row["pk"],
-                "name": row["name"],
-                "address": row["address"],
-                "distance_km": round(ranked[row["pk"]], 2),
-                "url": detail_url.format(pk=row["pk"]),
-            }
-            for row in rows
-        ),
-        key=lambda venue: venue["distance_km"],
+    ranked = nearest(
+        Venue.objects.published(),
+        lat,
+        lng,
+        limit=NEAR_LIMIT,
+        fields=("pk", "name", "address"),
     )
+    detail_url = detail_url_pattern()
+    venues = [
+        {
+            "id": row["pk"],
+            "name": row["name"],
+            "address": row["address"],
+            "distance_km": round(km, 2),
+            "url": detail_url.format(pk=row["pk"]),
+        }
+        for row, km in ranked
+    ]
     return JsonResponse({"venues": venues}, json_dumps_params={"ensure_ascii": False})
