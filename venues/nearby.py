@@ -9,7 +9,8 @@ from django.db.models import F, FloatField, Func
 from geopy.distance import ELLIPSOIDS, geodesic
 
 KM_PER_DEGREE = 111.32
-RADII_KM = (0.5, 1, 2, 4, 8, 32, 128, 512)
+FIRST_RADIUS_KM = 0.5
+LAST_RADIUS_KM = 512
 
 
 MAX_BANDS = 50  # beyond about 50 km of latitude, the lat range alone
@@ -103,13 +104,17 @@ def nearest(
     queryset, lat: float, lng: float, *, limit: int, fields=("pk",)
 ) -> list[tuple[dict, float]]:
     """The `limit` rows of `queryset` nearest to lat/lng, as (their `fields`
-    and lat/lng, km), nearest first: one query where venues are near."""
+    and lat/lng, km), nearest first: one query where venues are dense, a few
+    where they are sparse."""
     by_plane = queryset.order_by(PlanarDistance(lat, lng)).values(*fields, "lat", "lng")
-    for radius in RADII_KM:
+    radius = FIRST_RADIUS_KM
+    while radius <= LAST_RADIUS_KM:
         ranked = _ranked(
             by_plane.filter(**bounding_box(lat, lng, radius))[:limit], lat, lng, radius
         )
         if len(ranked) >= limit:
             return _measured(ranked, lat, lng)
+        # Grow by the density seen: the area to hold `limit`, with room to spare.
+        radius *= max(2, 1.5 * math.sqrt(limit / max(len(ranked), 1)))
     # Far from every venue: no box is big enough, rank the whole queryset.
     return _measured(by_plane[:limit], lat, lng)

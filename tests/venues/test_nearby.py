@@ -95,3 +95,24 @@ def test_latitude_bands_split_nothing_near_me_should_find():
     assert sorted(row["lat"] for row, _km in found) == sorted(lats[:5])
     found = nearest(Venue.objects.all(), 0.0, 122.3, limit=3)
     assert sorted(row["lat"] for row, _km in found) == sorted(lats[5:])
+
+
+@pytest.mark.django_db
+def test_near_me_at_district_density_takes_few_queries(
+    client, django_assert_max_num_queries
+):
+    """47 venues over some 40 km, as in Putuo: the box grows by what it saw."""
+    organization, town = OrganizationFactory(), TownFactory()
+    rng = random.Random(9)  # noqa: S311 - test data
+    Venue.objects.bulk_create(
+        VenueFactory.build(
+            organization=organization,
+            town=town,
+            lat=29.95 + rng.uniform(-0.18, 0.18),
+            lng=122.3 + rng.uniform(-0.2, 0.2),
+        )
+        for _ in range(47)
+    )
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("venues:near"), {"lat": "29.95", "lng": "122.3"})
+    assert len(response.json()["venues"]) == 10
