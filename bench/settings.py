@@ -9,7 +9,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from qunxian.settings import *  # noqa: F403
@@ -25,7 +24,7 @@ def scratch_name(name: str) -> str:
 
 
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+    _db = {**DATABASES["default"]}
     if _db["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("bench: DATABASE_URL must be PostgreSQL (or unset).")
     _db["NAME"] = scratch_name(_db["NAME"])

@@ -30,11 +30,16 @@ NEAR_LIMIT = 10
 MAX_PAGE = 50
 
 
-class LocationForm(forms.Form):
+class PositionForm(forms.Form):
     """The position a user chose to share (WGS-84), for distances."""
 
     lat = forms.FloatField(min_value=-90, max_value=90)
     lng = forms.FloatField(min_value=-180, max_value=180)
+
+
+class LocationForm(PositionForm):
+    """A shared position on the list, which may still be sorted by name."""
+
     sort = forms.ChoiceField(
         choices=[("distance", _("Nearest first")), ("name", _("Name"))],
         required=False,
@@ -227,10 +232,10 @@ def navigate(request, pk, app):
 
 def near_json(request):
     """The nearest published venues to a shared position, with distances."""
-    location = LocationForm(request.GET)
-    if not location.is_valid():
-        return JsonResponse({"errors": location.errors}, status=400)
-    lat, lng = location.cleaned_data["lat"], location.cleaned_data["lng"]
+    position = PositionForm(request.GET)
+    if not position.is_valid():
+        return JsonResponse({"errors": position.errors}, status=400)
+    lat, lng = position.cleaned_data["lat"], position.cleaned_data["lng"]
     ranked = nearest(
         Venue.objects.published(),
         lat,
