@@ -3,7 +3,14 @@ from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_until_still
 from tests.factories import AdminFactory, VenueFactory
+
+
+def place_on_map(marker, map_):
+    """The marker's position within the map, whatever the page's scroll."""
+    icon, frame = marker.bounding_box(), map_.bounding_box()
+    return round(icon["x"] - frame["x"]), round(icon["y"] - frame["y"])
 
 
 @pytest.fixture
@@ -42,19 +49,19 @@ def test_clicking_the_map_fills_the_coordinates_and_typing_moves_the_marker(
     expect(marker).to_have_count(1)
     lat, lng = page.locator("#id_lat"), page.locator("#id_lng")
 
-    box = page.locator(".pick-map").bounding_box()
+    pick_map = page.locator(".pick-map")
+    box = pick_map.bounding_box()
     # Up and right of the marker, clear of the zoom buttons and the attribution.
-    page.locator(".pick-map").click(
-        position={"x": box["width"] * 0.75, "y": box["height"] * 0.3}
-    )
+    pick_map.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.3})
     assert float(lat.input_value()) > 29.952
     assert float(lng.input_value()) > 122.3
 
-    before = marker.bounding_box()
+    wait_until_still(marker)
+    before = place_on_map(marker, pick_map)
     lat.fill("29.95")
     lng.fill("122.31")
-    page.wait_for_timeout(400)  # the map pans
-    assert marker.bounding_box() != before
+    wait_until_still(marker)  # the map pans to the typed position
+    assert place_on_map(marker, pick_map) != before
 
     page.get_by_role("button", name="保存").click()
     venue.refresh_from_db()
