@@ -14,6 +14,14 @@ from venues.nearby import LOCAL_KM, distance_km, nearest
 WGS84 = Geodesic.WGS84
 
 
+def venues_at(positions) -> list[Venue]:
+    organization, town = OrganizationFactory(), TownFactory()
+    return Venue.objects.bulk_create(
+        VenueFactory.build(organization=organization, town=town, lat=lat, lng=lng)
+        for lat, lng in positions
+    )
+
+
 def point_at(lat, lng, azimuth, km):
     line = WGS84.Direct(lat, lng, azimuth, km * 1000)
     return line["lat2"], line["lon2"]
@@ -41,15 +49,8 @@ def test_long_distances_are_geopys_geodesic():
 @pytest.mark.django_db
 def test_nearest_finds_what_measuring_every_venue_finds():
     rng = random.Random(7)  # noqa: S311 - test data
-    organization, town = OrganizationFactory(), TownFactory()
-    venues = Venue.objects.bulk_create(
-        VenueFactory.build(
-            organization=organization,
-            town=town,
-            lat=29.95 + rng.gauss(0, 0.05),
-            lng=122.3 + rng.gauss(0, 0.05),
-        )
-        for _ in range(300)
+    venues = venues_at(
+        (29.95 + rng.gauss(0, 0.05), 122.3 + rng.gauss(0, 0.05)) for _ in range(300)
     )
     for here in [(29.95, 122.3), (30.1, 122.1), (29.5, 123.0), (39.9, 116.4)]:
         by_geodesic = sorted(venues, key=lambda v: geodesic(here, (v.lat, v.lng)).km)
@@ -64,16 +65,9 @@ def test_nearest_finds_what_measuring_every_venue_finds():
 def test_near_json_takes_one_query_where_venues_are_near(
     client, django_assert_num_queries
 ):
-    organization, town = OrganizationFactory(), TownFactory()
     rng = random.Random(8)  # noqa: S311 - test data
-    Venue.objects.bulk_create(
-        VenueFactory.build(
-            organization=organization,
-            town=town,
-            lat=29.95 + rng.gauss(0, 0.01),
-            lng=122.3 + rng.gauss(0, 0.01),
-        )
-        for _ in range(200)
+    venues_at(
+        (29.95 + rng.gauss(0, 0.01), 122.3 + rng.gauss(0, 0.01)) for _ in range(200)
     )
     with django_assert_num_queries(1):
         response = client.get(reverse("venues:near"), {"lat": "29.95", "lng": "122.3"})
@@ -83,12 +77,8 @@ def test_near_json_takes_one_query_where_venues_are_near(
 @pytest.mark.django_db
 def test_latitude_bands_split_nothing_near_me_should_find():
     """Venues on either side of a band edge, and of the equator, are found."""
-    organization, town = OrganizationFactory(), TownFactory()
     lats = [29.999999, 30.0, 30.000001, 29.99, 30.01, -0.000001, 0.0, 0.000001]
-    Venue.objects.bulk_create(
-        VenueFactory.build(organization=organization, town=town, lat=lat, lng=122.3)
-        for lat in lats
-    )
+    venues_at((lat, 122.3) for lat in lats)
     bands = dict(Venue.objects.values_list("lat", "lat_band"))
     assert [bands[lat] for lat in lats] == [2999, 3000, 3000, 2999, 3001, -1, 0, 0]
     found = nearest(Venue.objects.all(), 30.0, 122.3, limit=5)
@@ -102,15 +92,9 @@ def test_near_me_at_district_density_takes_few_queries(
     client, django_assert_max_num_queries
 ):
     """47 venues over some 40 km, as in Putuo: the box grows by what it saw."""
-    organization, town = OrganizationFactory(), TownFactory()
     rng = random.Random(9)  # noqa: S311 - test data
-    Venue.objects.bulk_create(
-        VenueFactory.build(
-            organization=organization,
-            town=town,
-            lat=29.95 + rng.uniform(-0.18, 0.18),
-            lng=122.3 + rng.uniform(-0.2, 0.2),
-        )
+    venues_at(
+        (29.95 + rng.uniform(-0.18, 0.18), 122.3 + rng.uniform(-0.2, 0.2))
         for _ in range(47)
     )
     with django_assert_max_num_queries(4):
