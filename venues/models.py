@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from venues import hours
 
+LAT_BANDS_PER_DEGREE = 100  # Venue.lat_band: bands of about 1.1 km
+
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
@@ -122,11 +124,10 @@ class Venue(models.Model):
     address = models.CharField(_("address"), max_length=200)
     lat = models.FloatField(_("latitude (WGS-84)"))
     lng = models.FloatField(_("longitude (WGS-84)"))
-    # The 0.01° band of latitude (about 1.1 km) the venue lies in: indexed
-    # before lng, a near-me box reads only its own few bands rather than every
-    # venue at its latitude.
+    # The band of latitude the venue lies in: indexed before lng, a near-me
+    # box reads only its own few bands rather than every venue at its latitude.
     lat_band = models.GeneratedField(
-        expression=Cast(Floor(F("lat") * 100), models.IntegerField()),
+        expression=Cast(Floor(F("lat") * LAT_BANDS_PER_DEGREE), models.IntegerField()),
         output_field=models.IntegerField(),
         db_persist=True,
     )

@@ -8,12 +8,12 @@ import math
 from django.db.models import F, FloatField, Func
 from geopy.distance import ELLIPSOIDS, geodesic
 
+from venues.models import LAT_BANDS_PER_DEGREE
+
 KM_PER_DEGREE = 111.32
 FIRST_RADIUS_KM = 0.5
 LAST_RADIUS_KM = 512
-
-
-MAX_BANDS = 50  # beyond about 50 km of latitude, the lat range alone
+MAX_BANDS = 50  # a box taller than this (about 55 km) goes by latitude alone
 
 
 def bounding_box(lat: float, lng: float, radius_km: float) -> dict:
@@ -25,7 +25,10 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> dict:
         "lat__range": (lat - dlat, lat + dlat),
         "lng__range": (lng - dlng, lng + dlng),
     }
-    bands = range(math.floor((lat - dlat) * 100), math.floor((lat + dlat) * 100) + 1)
+    bands = range(
+        math.floor((lat - dlat) * LAT_BANDS_PER_DEGREE),
+        math.floor((lat + dlat) * LAT_BANDS_PER_DEGREE) + 1,
+    )
     if len(bands) <= MAX_BANDS:
         box["lat_band__in"] = bands
     return box
@@ -54,7 +57,7 @@ class PlanarDistance(Func):
 
 
 _GEODESIC = geodesic(ellipsoid="WGS-84")
-_A_KM, _B_KM, _FLATTENING = ELLIPSOIDS["WGS-84"]
+_A_KM, _, _FLATTENING = ELLIPSOIDS["WGS-84"]
 _E2 = _FLATTENING * (2 - _FLATTENING)
 LOCAL_KM = 50
 LOCAL_LATITUDE = 60
@@ -82,15 +85,15 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return _GEODESIC.measure((lat1, lng1), (lat2, lng2))
 
 
-def _ranked(rows, lat: float, lng: float, radius: float | None) -> list[tuple]:
-    """Rows in the circle (all if no radius), nearest first by the flat map."""
+def _ranked(rows, lat: float, lng: float, radius: float) -> list[dict]:
+    """The rows inside the circle, nearest first by the flat map."""
     shrink = math.cos(math.radians(lat))
     flat = [
         (KM_PER_DEGREE * math.hypot(row["lat"] - lat, (row["lng"] - lng) * shrink), row)
         for row in rows
     ]
     flat.sort(key=lambda item: item[0])
-    return [row for km, row in flat if radius is None or km <= radius]
+    return [row for km, row in flat if km <= radius]
 
 
 def _measured(rows, lat: float, lng: float) -> list[tuple[dict, float]]:
