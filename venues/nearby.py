@@ -68,20 +68,19 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     the ellipsoid's radii of curvature at the middle latitude give geopy's
     geodesic to half a metre (tested) at a hundredth of its cost, which near me
     pays on every request; elsewhere, geopy's geodesic itself."""
-    if max(abs(lat1), abs(lat2)) > LOCAL_LATITUDE:
-        return _GEODESIC.measure((lat1, lng1), (lat2, lng2))
-    middle = math.radians((lat1 + lat2) / 2)
-    w = 1 - _E2 * math.sin(middle) ** 2
-    prime_vertical = _A_KM / math.sqrt(w)
-    meridional = prime_vertical * (1 - _E2) / w
-    km = math.hypot(
-        meridional * math.radians(lat2 - lat1),
-        prime_vertical
-        * math.cos(middle)
-        * math.radians((lng2 - lng1 + 180) % 360 - 180),
-    )
-    if km < LOCAL_KM:
-        return km
+    if max(abs(lat1), abs(lat2)) <= LOCAL_LATITUDE:
+        middle = math.radians((lat1 + lat2) / 2)
+        w = 1 - _E2 * math.sin(middle) ** 2
+        prime_vertical = _A_KM / math.sqrt(w)
+        meridional = prime_vertical * (1 - _E2) / w
+        km = math.hypot(
+            meridional * math.radians(lat2 - lat1),
+            prime_vertical
+            * math.cos(middle)
+            * math.radians((lng2 - lng1 + 180) % 360 - 180),
+        )
+        if km < LOCAL_KM:
+            return km
     return _GEODESIC.measure((lat1, lng1), (lat2, lng2))
 
 
