@@ -1,6 +1,18 @@
 import pytest
 
-from tests.factories import AdminFactory, UserFactory, VenueFactory
+from tests.activities.factories import activity_personas
+from tests.factories import (
+    AdminFactory,
+    AppealFactory,
+    BookingFactory,
+    ClosureFactory,
+    NoticeFactory,
+    ReviewFactory,
+    SpaceFactory,
+    UserFactory,
+    VenueFactory,
+    VenuePhotoFactory,
+)
 
 
 def pytest_configure(config):
@@ -61,3 +73,28 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
+    venue_a.is_bookable = True
+    venue_a.save(update_fields=["is_bookable"])
+    space_a = SpaceFactory(venue=venue_a)
+    return {
+        "anonymous": None,
+        "worker": worker,
+        "manager_a": manager_a,
+        "manager_b": manager_b,
+        "admin": admin_user,
+        "venue_a": venue_a,
+        "venue_b": venue_b,
+        "space_a": space_a,
+        "booking_a": BookingFactory(user=worker, space=space_a),
+        "closure_a": ClosureFactory(venue=venue_a),
+        "photo_a": VenuePhotoFactory(venue=venue_a),
+        "appeal_a": AppealFactory(user=worker, venue=venue_a),
+        "appeal_district": AppealFactory(user=worker, venue=None),
+        "review_a": ReviewFactory(user=worker, venue=venue_a),
+        **activity_personas(worker, venue_a),
+        "notice_a": NoticeFactory(venue=venue_a, with_pdf=True),
+    }

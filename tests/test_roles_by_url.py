@@ -8,17 +8,6 @@ each new page must say here who may see it. Object URLs point at venue A, so
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.activities.factories import activity_personas
-from tests.factories import (
-    AppealFactory,
-    BookingFactory,
-    ClosureFactory,
-    NoticeFactory,
-    ReviewFactory,
-    SpaceFactory,
-    VenuePhotoFactory,
-)
-
 ROLES = ("anonymous", "worker", "manager_a", "manager_b", "admin")
 LOGIN = "login"  # a redirect to the log-in page
 
@@ -315,31 +304,6 @@ def test_every_url_is_in_the_table():
 
 def test_table_has_no_stale_rows():
     assert not sorted(set(TABLE) - set(url_names()))
-
-
-@pytest.fixture
-def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
-    venue_a.is_bookable = True
-    venue_a.save(update_fields=["is_bookable"])
-    space_a = SpaceFactory(venue=venue_a)
-    return {
-        "anonymous": None,
-        "worker": worker,
-        "manager_a": manager_a,
-        "manager_b": manager_b,
-        "admin": admin_user,
-        "venue_a": venue_a,
-        "venue_b": venue_b,
-        "space_a": space_a,
-        "booking_a": BookingFactory(user=worker, space=space_a),
-        "closure_a": ClosureFactory(venue=venue_a),
-        "photo_a": VenuePhotoFactory(venue=venue_a),
-        "appeal_a": AppealFactory(user=worker, venue=venue_a),
-        "appeal_district": AppealFactory(user=worker, venue=None),
-        "review_a": ReviewFactory(user=worker, venue=venue_a),
-        **activity_personas(worker, venue_a),
-        "notice_a": NoticeFactory(venue=venue_a, with_pdf=True),
-    }
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))

@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,6 +31,7 @@ from bookings.forms import (
 from bookings.models import Booking, BookingEvent
 from bookings.permissions import managed_bookings
 from bookings.services import BookingRefused
+from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from venues.models import Space
 from venues.permissions import managed_venues
@@ -41,16 +41,6 @@ State = Booking.State
 
 def managed_spaces(user):
     return Space.objects.filter(venue__in=managed_venues(user)).select_related("venue")
-
-
-def _back(request, default: str):
-    """Where the form came from (`next`), if it is a page of this site."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
 
 
 def _label(booking: Booking) -> str:
@@ -108,7 +98,7 @@ def bulk_decide(request):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, text)
-        return _back(request, reverse("manage:booking_queue"))
+        return redirect_back(request, reverse("manage:booking_queue"))
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     ids = form.cleaned_data["booking"]
     # Only my venues' bookings are found; any other id is "not found", untouched.
@@ -136,7 +126,7 @@ def bulk_decide(request):
             )
         )
         messages.success(request, text % {"count": done})
-    return _back(request, reverse("manage:booking_queue"))
+    return redirect_back(request, reverse("manage:booking_queue"))
 
 
 # -- One booking
@@ -183,7 +173,7 @@ def _act(request, pk, act, done_message: str, *, with_reason: bool = False):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Please give a reason."))
-            return _back(request, reverse("manage:booking_detail", args=[pk]))
+            return redirect_back(request, reverse("manage:booking_detail", args=[pk]))
         kwargs["reason"] = form.cleaned_data["reason"]
     try:
         act(booking=booking, actor=request.user, **kwargs)
@@ -191,7 +181,7 @@ def _act(request, pk, act, done_message: str, *, with_reason: bool = False):
         messages.error(request, refused.message)
     else:
         messages.success(request, done_message % {"booking": _label(booking)})
-    return _back(request, reverse("manage:booking_detail", args=[pk]))
+    return redirect_back(request, reverse("manage:booking_detail", args=[pk]))
 
 
 @manager_required

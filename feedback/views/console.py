@@ -21,6 +21,7 @@ from feedback.models import Review, ReviewPhoto
 from feedback.permissions import district_appeals
 from feedback.services import FeedbackRefused
 from feedback.views import handling
+from qunxian.http import redirect_back
 from qunxian.roles import AdminRequiredMixin, admin_required
 
 PAGE_SIZE = 50
@@ -112,7 +113,7 @@ def review_hide(request, pk):
     form = ReviewHideForm(request.POST)
     if not form.is_valid():
         handling.form_errors_as_messages(request, form)
-        return handling.back(request, reverse("console:review_list"))
+        return redirect_back(request, reverse("console:review_list"))
     try:
         services.review_hide(
             review=review, actor=request.user, reason=form.cleaned_data["reason"]
@@ -125,7 +126,7 @@ def review_hide(request, pk):
             _("The review by %(user)s of %(venue)s is hidden from the public.")
             % {"user": review.user, "venue": review.venue.name},
         )
-    return handling.back(request, reverse("console:review_list"))
+    return redirect_back(request, reverse("console:review_list"))
 
 
 @admin_required
@@ -138,4 +139,4 @@ def review_unhide(request, pk):
         _("The review by %(user)s of %(venue)s is shown again.")
         % {"user": review.user, "venue": review.venue.name},
     )
-    return handling.back(request, reverse("console:review_list"))
+    return redirect_back(request, reverse("console:review_list"))

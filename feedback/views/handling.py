@@ -7,10 +7,8 @@ and the calls into the services are the same.
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -21,16 +19,6 @@ from feedback.selectors import handling_order
 from feedback.services import FeedbackRefused
 
 State = Appeal.State
-
-
-def back(request, default: str):
-    """Where the form came from (`next`), if it is a page of this site."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
 
 
 def form_errors_as_messages(request, form) -> None:

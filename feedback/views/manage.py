@@ -20,6 +20,7 @@ from feedback.models import ReviewPhoto
 from feedback.permissions import managed_appeals, managed_reviews
 from feedback.services import FeedbackRefused
 from feedback.views import handling
+from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
 
 PAGE_SIZE = 50
@@ -49,7 +50,7 @@ class AppealDetailView(ManagerRequiredMixin, handling.AppealHandlingView):
 def _appeal_step(request, pk, step):
     appeal = get_object_or_404(managed_appeals(request.user), pk=pk)
     step(request, appeal)
-    return handling.back(request, reverse("manage:appeal_detail", args=[pk]))
+    return redirect_back(request, reverse("manage:appeal_detail", args=[pk]))
 
 
 @manager_required
@@ -135,4 +136,4 @@ def review_reply(request, pk):
         _("Your reply to %(user)s is published; they were told.")
         % {"user": review.user},
     )
-    return handling.back(request, reverse("manage:review_list"))
+    return redirect_back(request, reverse("manage:review_list"))
