@@ -11,10 +11,20 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 
 def bump_version(version_key: str) -> None:
+    """Invalidate once the change is committed.
+
+    Bumped earlier, another process could cache the old rows under the new
+    version before the commit and serve them for the whole timeout.
+    """
+    transaction.on_commit(lambda: _increment(version_key))
+
+
+def _increment(version_key: str) -> None:
     try:
         cache.incr(version_key)
     except ValueError:  # not set yet, or evicted

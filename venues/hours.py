@@ -110,13 +110,6 @@ def opening_state(
     return OpenState(False, None, None)
 
 
-def is_open(
-    ranges: Iterable[HoursRange], closures: Iterable[Closure], now: datetime
-) -> bool:
-    """Convenience: ``opening_state(...).is_open``."""
-    return opening_state(ranges, closures, now).is_open
-
-
 def week_table(
     ranges: Iterable[HoursRange],
 ) -> list[tuple[int, list[tuple[time, time]]]]:

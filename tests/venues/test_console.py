@@ -174,15 +174,16 @@ def user_end_sees(client, venue) -> dict:
 
 
 def test_suspension_hides_the_venue_and_reactivation_brings_it_back(
-    client, admin_user, venue_a, venue_b
+    client, admin_user, venue_a, venue_b, django_capture_on_commit_callbacks
 ):
     visible = {"detail": 200, "list": True, "geojson": True}
     assert user_end_sees(client, venue_a) == visible
 
     client.force_login(admin_user)
-    response = client.post(
-        reverse("console:venue_suspend", args=[venue_a.pk]), {"reason": "消防整改"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("console:venue_suspend", args=[venue_a.pk]), {"reason": "消防整改"}
+        )
     assert response.status_code == 302
     venue_a.refresh_from_db()
     assert (venue_a.status, venue_a.status_reason) == ("suspended", "消防整改")
@@ -198,9 +199,11 @@ def test_suspension_hides_the_venue_and_reactivation_brings_it_back(
     assert user_end_sees(client, venue_b) == visible
 
     client.force_login(admin_user)
-    response = client.post(
-        reverse("console:venue_reactivate", args=[venue_a.pk]), {"reason": "整改完成"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("console:venue_reactivate", args=[venue_a.pk]),
+            {"reason": "整改完成"},
+        )
     assert response.status_code == 302
     assert entries("venue.reactivate").get().actor == admin_user
     client.logout()

@@ -9,7 +9,6 @@ from venues.hours import (
     Closure,
     HoursRange,
     OpenState,
-    is_open,
     opening_state,
     week_table,
 )
@@ -30,7 +29,9 @@ def weekdays_9_to_17() -> list[HoursRange]:
 def test_open_within_normal_range():
     state = opening_state(weekdays_9_to_17(), [], sh(3, 10))
     assert state == OpenState(is_open=True, closes_at=sh(3, 17), opens_at=None)
-    assert is_open(weekdays_9_to_17(), [], sh(3, 9))  # opening minute counts
+    assert opening_state(
+        weekdays_9_to_17(), [], sh(3, 9)
+    ).is_open  # opening minute counts
 
 
 def test_closed_before_opening():
@@ -39,7 +40,9 @@ def test_closed_before_opening():
 
 
 def test_closed_after_closing_opens_next_day():
-    assert not is_open(weekdays_9_to_17(), [], sh(3, 17))  # closing minute is shut
+    assert not opening_state(
+        weekdays_9_to_17(), [], sh(3, 17)
+    ).is_open  # closing minute is shut
     assert opening_state(weekdays_9_to_17(), [], sh(3, 18)).opens_at == sh(4, 9)
 
 
@@ -60,7 +63,7 @@ def test_lunch_gap():
 
 def test_range_past_midnight():
     ranges = [HoursRange(FRI, time(22), time(2))]
-    assert is_open(ranges, [], sh(6, 23))
+    assert opening_state(ranges, [], sh(6, 23)).is_open
     state = opening_state(ranges, [], sh(7, 1))
     assert state == OpenState(is_open=True, closes_at=sh(7, 2), opens_at=None)
     state = opening_state(ranges, [], sh(7, 3))
@@ -70,10 +73,10 @@ def test_range_past_midnight():
 def test_midnight_to_midnight_is_open_all_day():
     ranges = [HoursRange(WED, time(0), time(0))]
     for hour in (0, 6, 12, 23):
-        assert is_open(ranges, [], sh(4, hour))
+        assert opening_state(ranges, [], sh(4, hour)).is_open
     assert opening_state(ranges, [], sh(4, 12)).closes_at == sh(5, 0)
-    assert not is_open(ranges, [], sh(5, 0))
-    assert not is_open(ranges, [], sh(3, 23, 59))
+    assert not opening_state(ranges, [], sh(5, 0)).is_open
+    assert not opening_state(ranges, [], sh(3, 23, 59)).is_open
 
 
 def test_closure_cuts_tail_of_previous_evening():
@@ -91,7 +94,7 @@ def test_multi_day_closure_pushes_opens_at():
     closures = [Closure(date(2025, 6, 3), date(2025, 6, 5))]  # Tue..Thu
     state = opening_state(weekdays_9_to_17(), closures, sh(2, 18))
     assert state == OpenState(is_open=False, closes_at=None, opens_at=sh(6, 9))
-    assert not is_open(weekdays_9_to_17(), closures, sh(4, 10))
+    assert not opening_state(weekdays_9_to_17(), closures, sh(4, 10)).is_open
 
 
 def test_no_opening_within_14_days():
