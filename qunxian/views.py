@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, UpdateView
 
 from qunxian.forms import ProfileForm
@@ -45,6 +46,7 @@ class InboxView(LoginRequiredMixin, ListView):
         return context
 
 
+@require_safe
 def switch_language(request, code):
     """Remember the chosen language in its cookie and go back.
 

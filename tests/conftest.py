@@ -13,6 +13,7 @@ from tests.factories import (
     VenueFactory,
     VenuePhotoFactory,
 )
+from venues.models import Venue
 
 
 def pytest_configure(config):
@@ -76,7 +77,16 @@ def _empty_cache():
 
 
 @pytest.fixture
-def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
+def manager_s(db):
+    """The manager of a suspended venue, and of nothing else."""
+    user = UserFactory(display_name="停用站长")
+    VenueFactory(name="停用场所", status=Venue.Status.SUSPENDED).managers.add(user)
+    return user
+
+
+@pytest.fixture
+def personas(worker, manager_a, manager_b, manager_s, admin_user, venue_a, venue_b):
+    """One of everything at venue A, for the tests that walk every URL."""
     venue_a.is_bookable = True
     venue_a.save(update_fields=["is_bookable"])
     space_a = SpaceFactory(venue=venue_a)
@@ -85,6 +95,7 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
         "worker": worker,
         "manager_a": manager_a,
         "manager_b": manager_b,
+        "manager_s": manager_s,
         "admin": admin_user,
         "venue_a": venue_a,
         "venue_b": venue_b,

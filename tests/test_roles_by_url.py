@@ -1,14 +1,15 @@
-"""Every named URL × every role → the status that role gets.
+"""Every named URL × every role → the status that role gets, for GET and POST.
 
 A URL that exists but is missing from TABLE fails `test_every_url_is_in_the_table`:
-each new page must say here who may see it. Object URLs point at venue A, so
-"manager_a" is its manager and "manager_b" manages another venue.
+each new page must say here who may see it, and a URL that takes a POST must say
+it again in POST_TABLE. Object URLs point at venue A, so "manager_a" is its
+manager, "manager_b" manages another venue and "manager_s" only a suspended one.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "worker", "manager_a", "manager_b", "admin")
+ROLES = ("anonymous", "worker", "manager_a", "manager_b", "manager_s", "admin")
 LOGIN = "login"  # a redirect to the log-in page
 
 
@@ -31,6 +32,7 @@ def managers_only(*, other=404):
         "worker": 403,
         "manager_a": 200,
         "manager_b": other,
+        "manager_s": other,
         "admin": 403,
     }
 
@@ -41,6 +43,7 @@ def admins_only(status=200):
         "worker": 403,
         "manager_a": 403,
         "manager_b": 403,
+        "manager_s": 403,
         "admin": status,
     }
 
@@ -326,3 +329,188 @@ def test_role_gets_expected_status(client, personas, name):
             )
         else:
             assert response.status_code == want, (role, url, response.status_code)
+
+
+# -- POST: every URL that takes one, with a real CSRF token ----------------------
+
+DONE = "done"  # the role may act: a redirect, and rows may change
+
+
+def post_managers(done=DONE, *, other=404):
+    return {**managers_only(other=other), "manager_a": done}
+
+
+def post_admins(done=DONE):
+    return admins_only(done)
+
+
+def post_own(done=DONE):
+    """On the worker's own item: theirs to act on, a 404 for everyone else."""
+    return {**signed_in(404), "worker": done}
+
+
+def post_signed_in(done=DONE):
+    return signed_in(done)
+
+
+# name: {role: status} for an empty form; a refused role must change no row.
+POST_TABLE = {
+    # The user end
+    "bookings:new": post_signed_in(200),  # the empty form comes back with errors
+    "bookings:cancel": post_own(),
+    "feedback:new": post_signed_in(200),
+    "feedback:confirm": post_own(),
+    "feedback:review_new": post_signed_in(200),
+    "activities:sign_up": post_signed_in(),
+    "activities:cancel": post_own(),
+    # The venue-manager end
+    "manage:venue_edit": post_managers(200),
+    "manage:venue_hours": post_managers(200),
+    "manage:venue_closures": post_managers(200),
+    "manage:venue_spaces": post_managers(200),
+    "manage:venue_photos": post_managers(200),
+    "manage:space_edit": post_managers(200),
+    "manage:space_rules": post_managers(200),
+    "manage:closure_delete": post_managers(),
+    "manage:space_deactivate": post_managers(),
+    "manage:photo_move": post_managers(),
+    "manage:photo_caption": post_managers(),
+    "manage:photo_delete": post_managers(),
+    "manage:booking_check_in_code": post_managers(200, other=200),
+    "manage:booking_bulk_decide": post_managers(other=302),
+    "manage:booking_approve": post_managers(),
+    "manage:booking_reject": post_managers(),
+    "manage:booking_cancel": post_managers(),
+    "manage:booking_check_in": post_managers(),
+    "manage:booking_no_show": post_managers(),
+    "manage:appeal_accept": post_managers(),
+    "manage:appeal_resolve": post_managers(),
+    "manage:appeal_close": post_managers(),
+    "manage:review_reply": post_managers(),
+    "manage:activity_create": post_managers(200, other=200),
+    "manage:activity_edit": post_managers(200),
+    "manage:activity_cancel": post_managers(),
+    "manage:activity_check_in": post_managers(),
+    "manage:notice_create": post_managers(200, other=200),
+    "manage:notice_edit": post_managers(200),
+    "manage:notice_delete": post_managers(),
+    # The system-admin end
+    "console:indexes_compute": post_admins(),
+    "console:venue_create": post_admins(200),
+    "console:venue_edit": post_admins(200),
+    "console:venue_suspend": post_admins(200),
+    "console:venue_reactivate": post_admins(200),
+    "console:organization_create": post_admins(200),
+    "console:organization_edit": post_admins(200),
+    "console:manager_create": post_admins(200),
+    "console:manager_pick": post_admins(200),
+    "console:manager_detail": post_admins(200),
+    "console:manager_assign": post_admins(200),
+    "console:manager_unassign": post_admins(),
+    "console:manager_deactivate": post_admins(),
+    "console:appeal_accept": post_admins(),
+    "console:appeal_resolve": post_admins(),
+    "console:appeal_close": post_admins(),
+    "console:review_hide": post_admins(),
+    "console:review_unhide": post_admins(),
+    "console:activity_series": post_admins(200),
+    "console:notice_create": post_admins(200),
+    "console:notice_edit": post_admins(200),
+    "console:notice_delete": post_admins(),
+    # Accounts (allauth): signed-in people are sent on, the rest get the form back
+    "account_login": signed_in(302, anonymous=200),
+    "account_signup": signed_in(302, anonymous=200),
+    "account_logout": signed_in(DONE, anonymous=302),
+    "account_reauthenticate": signed_in(200),
+    "account_request_reauthentication_code": signed_in(200),
+    "account_confirm_reauthentication_code": signed_in(302),
+    "account_email": signed_in(302),
+    "account_change_password": signed_in(200),
+    "account_set_password": signed_in(302),
+    "account_reset_password": everyone(200),
+    "account_reset_password_from_key": everyone(200),
+    "account_confirm_email": everyone(404),
+    "account_confirm_login_code": signed_in(302),
+    "account_verify_phone": signed_in(302),
+    "account_change_phone": signed_in(200),
+    "profile": signed_in(DONE),  # every field may be blank
+}
+
+# Rows a refused POST may leave different: who is logged in, and log-in history.
+VOLATILE = {"sessions.session"}
+
+
+def snapshot():
+    from django.apps import apps
+
+    return {
+        model._meta.label_lower: list(model.objects.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.label_lower not in VOLATILE and model._meta.managed
+    }
+
+
+def csrf_token(client) -> str:
+    """A real token, as a browser gets it: from a page with a form."""
+    client.get(reverse("account_login"))
+    client.get(reverse("profile"))
+    return client.cookies["csrftoken"].value
+
+
+def test_every_post_url_has_a_post_row(client, personas):
+    """A URL outside POST_TABLE must refuse a POST from a role that may GET it."""
+    unlisted = []
+    for name in sorted(set(TABLE) - set(POST_TABLE)):
+        kwargs, expected = TABLE[name]
+        url = reverse(name, kwargs=kwargs(personas) if callable(kwargs) else kwargs)
+        role = next(
+            (r for r in reversed(ROLES) if expected[r] not in (LOGIN, 403, 404)),
+            "admin",
+        )
+        client.logout()
+        if personas[role] is not None:
+            client.force_login(personas[role])
+        status = client.post(url).status_code
+        if status != 405:
+            unlisted.append((name, role, status))
+    assert not unlisted, (
+        f"URLs that take a POST without a row in POST_TABLE: {unlisted}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(POST_TABLE))
+def test_post_by_role_gets_expected_status_and_refusals_change_nothing(personas, name):
+    from django.test import Client
+
+    kwargs = TABLE[name][0]
+    url = reverse(name, kwargs=kwargs(personas) if callable(kwargs) else kwargs)
+    expected = POST_TABLE[name]
+    # Refused roles first, so an allowed one's change cannot hide a refusal's.
+    for role in sorted(ROLES, key=lambda r: expected[r] == DONE):
+        client = Client(enforce_csrf_checks=True)
+        if personas[role] is not None:
+            client.force_login(personas[role])
+        token = csrf_token(client)
+        before = snapshot()
+        response = client.post(url, {"csrfmiddlewaretoken": token})
+        want = expected[role]
+        if want == LOGIN:
+            assert response.status_code == 302, (role, url, response.status_code)
+            assert response["Location"].startswith(reverse("account_login"))
+        elif want == DONE:
+            assert response.status_code == 302, (role, url, response.status_code)
+            continue
+        else:
+            assert response.status_code == want, (role, url, response.status_code)
+        assert snapshot() == before, (role, url, "a refused POST changed rows")
+
+
+def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["manager_a"])
+    before = snapshot()
+    url = reverse("manage:booking_approve", args=[personas["booking_a"].pk])
+    assert client.post(url).status_code == 403
+    assert snapshot() == before

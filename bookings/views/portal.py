@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from bookings.availability import day_slots, rules_for
@@ -164,6 +164,7 @@ def cancel(request, pk):
 
 
 @login_required
+@require_safe
 def calendar_file(request, pk):
     """The booking as an iCalendar (RFC 5545) event, in Asia/Shanghai."""
     booking = get_object_or_404(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
 from feedback.charts import trend_chart
@@ -94,6 +94,7 @@ def compute(request):
 
 
 @admin_required
+@require_safe
 def ranking_csv(request):
     period, _periods = chosen_period(request)
     if period is None:

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterMixin
 
@@ -166,6 +167,7 @@ def detail_url_pattern() -> str:
     return reverse("venues:detail", args=[0]).replace("/0/", "/{pk}/")
 
 
+@require_safe
 def venue_geojson(request):
     """Markers for the map, as a GeoJSON FeatureCollection (RFC 7946)."""
     filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
@@ -221,6 +223,7 @@ class VenueDetailView(DetailView):
         )
 
 
+@require_safe
 def navigate(request, pk, app):
     """Count one hand-off, then send the user to the map app."""
     if app not in NAV_APPS:
@@ -230,6 +233,7 @@ def navigate(request, pk, app):
     return redirect(navigation_url(app, lat=venue.lat, lng=venue.lng, name=venue.name))
 
 
+@require_safe
 def near_json(request):
     """The nearest published venues to a shared position, with distances."""
     position = PositionForm(request.GET)
