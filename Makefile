@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench messages
+.PHONY: run test lint bench messages screens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ bench: $(INSTALLED)
 messages: $(INSTALLED)
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "staticfiles/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+# Full-page PNGs of every page of the three ends into screens/ (Debian's chromium).
+screens: $(INSTALLED)
+	$(BIN)/python -m tests.screens $(SCREENS_ARGS)

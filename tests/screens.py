@@ -1,0 +1,286 @@
+"""`make screens`: every page of the three ends, as each demo role sees it.
+
+Loads the demo into a scratch SQLite file under screens/, serves it, logs in as
+each demo account in headless Chromium and saves a full-page PNG of each page
+at 390 and 1280 px (the user end also with text at 200 %), then one contact
+sheet per end and width. Open the 390 px PNGs of the pages you changed: a green
+axe run says nothing about whether a page looks finished.
+
+    python -m tests.screens [--only NAME_PART ...]
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screens"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WIDTHS = (390, 1280)
+ACCOUNTS = {
+    "worker": ("worker", "worker-demo-2026"),
+    "manager": ("manager", "manager-demo-2026"),
+    "admin": ("admin", "admin-demo-2026"),
+}
+END_OF_ROLE = {None: "user", "worker": "user", "manager": "manage", "admin": "console"}
+
+
+def _scratch_environment() -> dict:
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{OUT / 'tour.sqlite3'}",
+        "MEDIA_ROOT": str(OUT / "media"),
+        "PRIVATE_MEDIA_ROOT": str(OUT / "private"),
+    }
+    os.environ.update(env)
+    return env
+
+
+def pages():
+    """(role, label, path) for every page; the ORM picks the demo's objects."""
+    from django.urls import reverse
+
+    from activities.models import Activity
+    from bookings.models import Booking
+    from feedback.models import Appeal, Review
+    from notices.models import Notice
+    from qunxian.models import User
+    from venues.models import Space, Venue
+
+    worker = User.objects.get(username="worker")
+    manager = User.objects.get(username="manager")
+    venue = Venue.objects.managed_by(manager).order_by("pk").first()
+    space = Space.objects.filter(venue=venue).order_by("pk").first()
+    booking = Booking.objects.filter(user=worker).order_by("-pk").first()
+    managed_booking = Booking.objects.filter(space__venue=venue).order_by("-pk").first()
+    appeal = Appeal.objects.filter(user=worker).order_by("-pk").first()
+    managed_appeal = Appeal.objects.filter(venue=venue).order_by("-pk").first()
+    district_appeal = Appeal.objects.filter(venue=None).order_by("-pk").first()
+    review = Review.objects.filter(venue=venue).order_by("-pk").first()
+    activity = Activity.objects.filter(venue=venue).order_by("-pk").first()
+    any_activity = Activity.objects.order_by("-pk").first()
+    notice = Notice.objects.order_by("-pk").first()
+    venue_notice = Notice.objects.filter(venue=venue).order_by("-pk").first()
+
+    def one(name, *args):
+        return reverse(name, args=args)
+
+    rows = [
+        (None, "login", one("account_login")),
+        (None, "signup", one("account_signup")),
+        (None, "home-anonymous", one("home")),
+        ("worker", "home", one("home")),
+        ("worker", "venue-list", one("venues:list")),
+        ("worker", "venue-map", one("venues:map")),
+        ("worker", "venue-detail", one("venues:detail", venue.pk)),
+        ("worker", "venue-reviews", one("feedback:venue_reviews", venue.pk)),
+        ("worker", "review-new", one("feedback:review_new", venue.pk)),
+        ("worker", "availability", one("bookings:availability", space.pk)),
+        ("worker", "booking-new", one("bookings:new", space.pk)),
+        ("worker", "my-bookings", one("bookings:list")),
+        ("worker", "feedback-mine", one("feedback:mine")),
+        ("worker", "feedback-new", one("feedback:new")),
+        ("worker", "activities", one("activities:list")),
+        ("worker", "my-activities", one("activities:mine")),
+        ("worker", "notices", one("notices:list")),
+        ("worker", "policies", one("notices:policies")),
+        ("worker", "messages", one("inbox")),
+        ("worker", "profile", one("profile")),
+        ("manager", "home", one("manage:home")),
+        ("manager", "venue-list", one("manage:venue_list")),
+        ("manager", "venue-edit", one("manage:venue_edit", venue.pk)),
+        ("manager", "venue-hours", one("manage:venue_hours", venue.pk)),
+        ("manager", "venue-closures", one("manage:venue_closures", venue.pk)),
+        ("manager", "venue-spaces", one("manage:venue_spaces", venue.pk)),
+        ("manager", "venue-photos", one("manage:venue_photos", venue.pk)),
+        ("manager", "space-edit", one("manage:space_edit", space.pk)),
+        ("manager", "space-rules", one("manage:space_rules", space.pk)),
+        ("manager", "space-day", one("manage:space_day", space.pk)),
+        ("manager", "booking-queue", one("manage:booking_queue")),
+        ("manager", "check-in-code", one("manage:booking_check_in_code")),
+        ("manager", "appeals", one("manage:appeal_list")),
+        ("manager", "reviews", one("manage:review_list")),
+        ("manager", "indexes", one("manage:indexes")),
+        ("manager", "activities", one("manage:activity_list")),
+        ("manager", "activity-new", one("manage:activity_create")),
+        ("manager", "notices", one("manage:notice_list")),
+        ("manager", "notice-new", one("manage:notice_create")),
+        ("admin", "home", one("console:home")),
+        ("admin", "indexes", one("console:indexes")),
+        ("admin", "venues", one("console:venue_list")),
+        ("admin", "venue-new", one("console:venue_create")),
+        ("admin", "venue-edit", one("console:venue_edit", venue.pk)),
+        ("admin", "organizations", one("console:organization_list")),
+        ("admin", "managers", one("console:manager_list")),
+        ("admin", "manager-detail", one("console:manager_detail", manager.pk)),
+        ("admin", "audit", one("console:audit_list")),
+        ("admin", "appeals", one("console:appeal_list")),
+        ("admin", "reviews", one("console:review_list")),
+        ("admin", "activities", one("console:activity_list")),
+        ("admin", "activity-series", one("console:activity_series")),
+        ("admin", "activity-reach", one("console:activity_reach")),
+        ("admin", "notices", one("console:notice_list")),
+        ("admin", "notice-new", one("console:notice_create")),
+    ]
+    optional = [
+        ("worker", "booking", booking, "bookings:detail"),
+        ("worker", "appeal", appeal, "feedback:detail"),
+        ("worker", "activity", any_activity, "activities:detail"),
+        ("worker", "notice", notice, "notices:detail"),
+        ("manager", "booking", managed_booking, "manage:booking_detail"),
+        ("manager", "appeal", managed_appeal, "manage:appeal_detail"),
+        ("manager", "review", review, "manage:review_detail"),
+        ("manager", "activity-edit", activity, "manage:activity_edit"),
+        ("manager", "activity-signups", activity, "manage:activity_signups"),
+        ("manager", "notice-edit", venue_notice, "manage:notice_edit"),
+        ("admin", "appeal", district_appeal, "console:appeal_detail"),
+    ]
+    rows += [
+        (role, label, one(name, obj.pk)) for role, label, obj, name in optional if obj
+    ]
+    return rows
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=2)  # noqa: S310
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the tour's server did not start")
+
+
+def _log_in(page, base: str, role: str) -> None:
+    username, password = ACCOUNTS[role]
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]:
+    from playwright.sync_api import sync_playwright
+
+    shots: dict[tuple[str, str], list[Path]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        for role in (None, "worker", "manager", "admin"):
+            end = END_OF_ROLE[role]
+            mine = [r for r in rows if r[0] == role]
+            mine = [r for r in mine if not only or any(o in r[1] for o in only)]
+            if not mine:
+                continue
+            variants = [(w, 1) for w in WIDTHS] + ([(390, 2)] if end == "user" else [])
+            for width, text_scale in variants:
+                context = browser.new_context(
+                    viewport={"width": width, "height": 844 if width < 600 else 900},
+                    is_mobile=width < 600,
+                    has_touch=width < 600,
+                    locale="zh-CN",
+                    timezone_id="Asia/Shanghai",
+                )
+                page = context.new_page()
+                if text_scale == 2:
+                    # What the browser's own font-size setting does (not zoom).
+                    context.new_cdp_session(page).send(
+                        "Page.setFontSizes",
+                        {"fontSizes": {"standard": 32, "fixed": 26}},
+                    )
+                if role:
+                    _log_in(page, base, role)
+                suffix = f"{width}" + ("-text200" if text_scale == 2 else "")
+                folder = OUT / end
+                folder.mkdir(parents=True, exist_ok=True)
+                for _role, label, path in mine:
+                    page.goto(base + path)
+                    page.wait_for_timeout(300)
+                    target = folder / f"{label}-{suffix}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    shots.setdefault((end, suffix), []).append(target)
+                context.close()
+        browser.close()
+    return shots
+
+
+def contact_sheet(target: Path, images: list[Path], columns: int = 6) -> None:
+    from PIL import Image, ImageDraw
+
+    cell_w, cell_h, label_h = 240, 420, 18
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (columns * cell_w, rows * (cell_h + label_h)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for n, path in enumerate(images):
+        with Image.open(path) as shot:
+            scale = cell_w / shot.width
+            thumb = shot.resize((cell_w, max(1, int(shot.height * scale))))
+            thumb = thumb.crop((0, 0, cell_w, min(cell_h, thumb.height)))
+        x, y = (n % columns) * cell_w, (n // columns) * (cell_h + label_h)
+        draw.text((x + 4, y + 2), path.stem, fill="black")
+        sheet.paste(thumb, (x, y + label_h))
+    sheet.save(target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=[], help="labels containing")
+    args = parser.parse_args()
+
+    OUT.mkdir(exist_ok=True)
+    env = _scratch_environment()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qunxian.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    rows = pages()
+    server, base = _serve(env)
+    try:
+        shots = shoot(base, rows, args.only)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    for (end, suffix), images in sorted(shots.items()):
+        contact_sheet(OUT / f"{end}-{suffix}-sheet.png", images)
+    total = sum(len(images) for images in shots.values())
+    print(f"{total} screenshots in {OUT}/ (contact sheets: {OUT}/*-sheet.png)")
+
+
+if __name__ == "__main__":
+    main()
