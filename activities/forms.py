@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Series
+from qunxian.forms import BoundedDateTimeField, days_from_today
 from venues.models import Organization, Venue
 
 
@@ -12,8 +13,22 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+#: A new activity starts today at the earliest (the service wants it in the
+#: future) and at most a year ahead.
+ACTIVITY_DAYS = days_from_today(back=0, ahead=366)
+
+
+def _time_field(name):
+    return Activity._meta.get_field(name).formfield(
+        form_class=BoundedDateTimeField, window=ACTIVITY_DAYS, widget=DateTimeInput()
+    )
+
+
 class ActivityForm(forms.ModelForm):
     """What a manager fills in; the service checks the rules again."""
+
+    starts_at = _time_field("starts_at")
+    ends_at = _time_field("ends_at")
 
     class Meta:
         model = Activity
@@ -33,8 +48,6 @@ class ActivityForm(forms.ModelForm):
             "gender",
         ]
         widgets = {
-            "starts_at": DateTimeInput(),
-            "ends_at": DateTimeInput(),
             "other_venues": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -49,6 +62,9 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:
             # The host is fixed once published: its index counts the attendance.
             del self.fields["venue"]
+            # A started or past activity is still edited with its own times.
+            for name in ("starts_at", "ends_at"):
+                self.fields[name].keep(getattr(self.instance, name))
         self.fields["other_venues"].queryset = Venue.objects.published().order_by(
             "name"
         )

@@ -18,6 +18,10 @@ from bookings.models import Slot, SpaceRules
 from venues.models import Space
 
 DAY = datetime.timedelta(days=1)
+# Days with slots: at the ends of the calendar the next day, or the time in
+# UTC, would overflow. The forms refuse such days long before.
+FIRST_DAY = datetime.date.min + DAY
+LAST_DAY = datetime.date.max - DAY
 
 
 def rules_for(space: Space) -> SpaceRules:
@@ -25,6 +29,14 @@ def rules_for(space: Space) -> SpaceRules:
         return space.rules
     except SpaceRules.DoesNotExist:
         return SpaceRules(space=space)
+
+
+def booking_days(
+    space: Space, today: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a space can be booked for: today to its advance window."""
+    today = today or timezone.localdate()
+    return today, today + datetime.timedelta(days=rules_for(space).advance_days)
 
 
 def seats_per_booking(space: Space, headcount: int) -> int:
@@ -51,6 +63,8 @@ class SlotInfo:
 
 def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
     """(start, end) of every slot starting on `day`, from the venue's hours."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return []
     zone = timezone.get_default_timezone()
     rules = rules_for(space)
     length = datetime.timedelta(minutes=rules.slot_minutes)
@@ -86,7 +100,7 @@ def problem_at(space: Space, start: datetime.datetime, now: datetime.datetime) -
             _("Book at least %(minutes)s minutes ahead.")
             % {"minutes": rules.min_notice_minutes}
         )
-    last_day = timezone.localdate(now) + datetime.timedelta(days=rules.advance_days)
+    _today, last_day = booking_days(space, timezone.localdate(now))
     if timezone.localdate(start) > last_day:
         return str(
             _("Bookings open %(days)s days ahead.") % {"days": rules.advance_days}

@@ -2,7 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.forms import MANAGER_DAYS
 from bookings.models import Booking
+from qunxian.forms import BoundedDateField
 from venues.models import Space, Venue
 from venues.permissions import managed_venues
 
@@ -25,6 +27,10 @@ class SpaceFilter(django_filters.ModelChoiceFilter):
     field_class = SpaceChoiceField
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
+
+
 class ManagerBookingFilter(django_filters.FilterSet):
     """The manager's queue filters; the choices are the user's own venues only.
 
@@ -41,10 +47,11 @@ class ManagerBookingFilter(django_filters.FilterSet):
     space = SpaceFilter(
         queryset=_my_spaces, label=_("Space"), empty_label=_("All spaces")
     )
-    date = django_filters.DateFilter(
+    date = BoundedDateFilter(
         field_name="start",
         lookup_expr="date",
         label=_("Date"),
+        window=MANAGER_DAYS,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -5,8 +5,9 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.availability import rules_for
+from bookings.availability import booking_days, rules_for
 from bookings.models import SpaceRules
+from qunxian.forms import BoundedDateField, BoundedDateTimeField, days_from_today
 
 contact_phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$",
@@ -17,32 +18,27 @@ contact_phone_validator = RegexValidator(
 class DayForm(forms.Form):
     """Which day's slots to show; today unless the user picks another."""
 
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = timezone.localdate()
-        self.last_day = self.today + datetime.timedelta(
-            days=rules_for(space).advance_days
-        )
-        self.fields["date"].widget.attrs.update(
-            min=self.today.isoformat(), max=self.last_day.isoformat()
+        self.today, self.last_day = booking_days(space)
+        self.fields["date"] = BoundedDateField(
+            label=_("Date"),
+            required=False,
+            window=lambda: (self.today, self.last_day),
+            widget=forms.DateInput(
+                attrs={
+                    "type": "date",
+                    "min": self.today.isoformat(),
+                    "max": self.last_day.isoformat(),
+                }
+            ),
         )
 
     def clean_date(self):
-        day = self.cleaned_data["date"] or self.today
-        if not self.today <= day <= self.last_day:
-            raise forms.ValidationError(
-                _("Pick a day between %(first)s and %(last)s."),
-                params={"first": self.today, "last": self.last_day},
-            )
-        return day
+        return self.cleaned_data["date"] or self.today
 
 
 class BookingForm(forms.Form):
-    start = forms.DateTimeField(widget=forms.HiddenInput)
     slot_count = forms.TypedChoiceField(label=_("Length"), coerce=int)
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -59,6 +55,10 @@ class BookingForm(forms.Form):
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
         rules = rules_for(space)
+        # The service checks the time itself; this keeps absurd days from it.
+        self.fields["start"] = BoundedDateTimeField(
+            window=lambda: booking_days(space), widget=forms.HiddenInput
+        )
         self.fields["slot_count"].choices = [
             (n, _("%(minutes)s minutes") % {"minutes": n * rules.slot_minutes})
             for n in range(1, rules.max_slots_per_booking + 1)
@@ -81,11 +81,19 @@ class ReasonForm(forms.Form):
 WEEK_MINUTES = 7 * 24 * 60
 
 
-class DateForm(forms.Form):
-    """The day a manager looks at: any day, past ones too (no-shows, records)."""
+#: The days a manager may look at: past ones too (no-shows, records), and
+#: beyond the longest advance window.
+MANAGER_DAYS = days_from_today(back=3 * 366, ahead=366)
 
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+
+class DateForm(forms.Form):
+    """The day a manager looks at."""
+
+    date = BoundedDateField(
+        label=_("Date"),
+        required=False,
+        window=MANAGER_DAYS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def day(self) -> datetime.date:

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.attachments import MAX_ATTACHMENT_BYTES
 from notices.models import Notice
+from qunxian.forms import BoundedDateTimeField, days_from_today
 from venues.models import Organization
+
+#: A notice is scheduled at most a year ahead; a policy still in force may be
+#: entered with its own, older date.
+PUBLISH_DAYS = days_from_today(back=5 * 365, ahead=366)
 
 
 class NoticeForm(forms.Form):
@@ -33,9 +38,10 @@ class NoticeForm(forms.Form):
         help_text=_("Optional. A PDF file of up to %(max)s MB.")
         % {"max": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
     )
-    published_at = forms.DateTimeField(
+    published_at = BoundedDateTimeField(
         label=_("Publish at"),
         required=False,
+        window=PUBLISH_DAYS,
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
@@ -60,6 +66,7 @@ class NoticeForm(forms.Form):
         self.notice = notice
         if notice is not None:
             self.fields["published_at"].required = True
+            self.fields["published_at"].keep(notice.published_at)
             self.fields["published_at"].help_text = _(
                 "A later time hides it again until then."
             )

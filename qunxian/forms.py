@@ -1,8 +1,94 @@
+"""The core's forms, and the date fields every app's forms use."""
+
+import datetime
+from collections.abc import Callable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qunxian.models import User
+
+#: Returns the first and the last day allowed, both included.
+Window = Callable[[], tuple[datetime.date, datetime.date]]
+
+
+def days_from_today(*, back: int, ahead: int) -> Window:
+    """A window from `back` days before today to `ahead` days after it."""
+
+    def window():
+        today = timezone.localdate()
+        return (
+            today - datetime.timedelta(days=back),
+            today + datetime.timedelta(days=ahead),
+        )
+
+    return window
+
+
+def local_day(value: datetime.date) -> datetime.date:
+    """A date, or the day of a datetime in the current time zone."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+class DateWindowMixin:
+    """Refuses a date, or the day of a datetime, outside a window of days.
+
+    A far-off date is a typo, and near the ends of the calendar the date
+    arithmetic behind a page overflows. The window is asked when the form is
+    cleaned, so today is today; a form whose window depends on its object
+    sets `window` or calls `keep` in its __init__.
+    """
+
+    default_error_messages = {
+        "out_of_window": _("Pick a day between %(first)s and %(last)s."),
+    }
+
+    def __init__(self, *, window: Window, bounds_format: str = "%Y-%m-%d", **kwargs):
+        self.window = window
+        self.bounds_format = bounds_format
+        super().__init__(**kwargs)
+
+    def keep(self, value: datetime.date | None) -> None:
+        """Also allow the day of `value`, which the edited object already has."""
+        if value is None:
+            return
+        day, window = local_day(value), self.window
+
+        def widened():
+            first, last = window()
+            return min(first, day), max(last, day)
+
+        self.window = widened
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        first, last = self.window()
+        try:
+            inside = first <= local_day(value) <= last
+        except OverflowError:  # e.g. 9999-12-31T23:00-05:00, past year 9999 here
+            inside = False
+        if not inside:
+            raise forms.ValidationError(
+                self.error_messages["out_of_window"],
+                code="out_of_window",
+                params={
+                    "first": first.strftime(self.bounds_format),
+                    "last": last.strftime(self.bounds_format),
+                },
+            )
+
+
+class BoundedDateField(DateWindowMixin, forms.DateField):
+    pass
+
+
+class BoundedDateTimeField(DateWindowMixin, forms.DateTimeField):
+    pass
 
 
 class SignupExtraForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qunxian.accounts import PhoneField
+from qunxian.forms import BoundedDateField, days_from_today
 from qunxian.models import User
 from venues.hours import HoursRange
 from venues.images import MAX_UPLOAD_BYTES, process_image
@@ -298,16 +299,31 @@ HoursFormSet = forms.formset_factory(
 )
 
 
+#: A closure may have begun a little before it is entered, and is planned at
+#: most two years ahead.
+CLOSURE_DAYS = days_from_today(back=31, ahead=2 * 365)
+
+
+def _closure_day(name, **kwargs):
+    return Closure._meta.get_field(name).formfield(
+        form_class=BoundedDateField,
+        window=CLOSURE_DAYS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
 class ClosureForm(forms.ModelForm):
+    start_date = _closure_day("start_date")
+    end_date = _closure_day(
+        "end_date",
+        help_text=_("The last closed day. The same as the first for one day."),
+    )
+
     class Meta:
         model = Closure
         fields = ["start_date", "end_date", "reason"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
         help_texts = {
-            "end_date": _("The last closed day. The same as the first for one day."),
             "reason": _("Shown to visitors, e.g. equipment repairs."),
         }
 

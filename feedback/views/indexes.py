@@ -15,7 +15,8 @@ from django.views.generic import TemplateView
 from feedback.charts import trend_chart
 from feedback.indexes import compute_indexes, weak_points
 from feedback.models import IndexSnapshot
-from feedback.periods import last_complete_month
+from feedback.periods import last_complete_month, period_window
+from qunxian.forms import BoundedDateField
 from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin, admin_required
 from venues.permissions import managed_venues
 
@@ -28,8 +29,17 @@ WEIGHT_LABELS = {
 
 
 class PeriodForm(forms.Form):
-    period = forms.DateField(
-        label=gettext_lazy("Month"), input_formats=["%Y-%m"], required=False
+    period = BoundedDateField(
+        label=gettext_lazy("Month"),
+        input_formats=["%Y-%m"],
+        required=False,
+        window=period_window,
+        bounds_format="%Y-%m",
+        error_messages={
+            "out_of_window": gettext_lazy(
+                "Pick a month between %(first)s and %(last)s."
+            )
+        },
     )
 
 
@@ -83,7 +93,11 @@ class ConsoleIndexView(AdminRequiredMixin, TemplateView):
 def compute(request):
     """Recompute a month now (cron does the last complete month nightly)."""
     form = PeriodForm(request.POST)
-    period = (form.is_valid() and form.cleaned_data["period"]) or last_complete_month()
+    if not form.is_valid():
+        for error in form.errors["period"]:
+            messages.error(request, error)
+        return redirect("console:indexes")
+    period = form.cleaned_data["period"] or last_complete_month()
     count = compute_indexes(period)
     messages.success(
         request,

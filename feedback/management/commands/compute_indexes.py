@@ -3,16 +3,22 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from feedback.indexes import compute_indexes
-from feedback.periods import last_complete_month
+from feedback.periods import last_complete_month, period_window
 
 
 def parse_period(value: str) -> datetime.date:
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007
+        period = datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007
     except ValueError as error:
         raise CommandError(
             f"--period must look like 2026-10, not {value!r}."
         ) from error
+    first, last = period_window()
+    if not first <= period <= last:
+        raise CommandError(
+            f"--period must be between {first:%Y-%m} and {last:%Y-%m}, not {value!r}."
+        )
+    return period
 
 
 class Command(BaseCommand):
