@@ -15,6 +15,7 @@ from tests.factories import (
     ClosureFactory,
     NoticeFactory,
     ReviewFactory,
+    ReviewPhotoFactory,
     SpaceFactory,
     VenuePhotoFactory,
 )
@@ -83,6 +84,22 @@ TABLE = {
     "feedback:new": ({}, signed_in(200)),
     "feedback:detail": (lambda f: {"pk": f["appeal_a"].pk}, own_booking(200)),
     "feedback:confirm": (lambda f: {"pk": f["appeal_a"].pk}, everyone(405)),
+    # Private files go with their pages: the owner's and the venue managers';
+    # an admin gets only the district's (tests/test_private_media.py).
+    "feedback:appeal_photo": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**everyone(404), "worker": 200, "manager_a": 200},
+    ),
+    "feedback:appeal_thumbnail": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**everyone(404), "worker": 200, "manager_a": 200},
+    ),
+    # A visible review's photos are public; a hidden one's are not (same file).
+    "feedback:review_photo": (lambda f: {"pk": f["review_photo_a"].pk}, everyone(200)),
+    "feedback:review_thumbnail": (
+        lambda f: {"pk": f["review_photo_a"].pk},
+        everyone(200),
+    ),
     "feedback:venue_reviews": (
         lambda f: {"venue_id": f["venue_a"].pk},
         everyone(200),
@@ -322,6 +339,7 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
     venue_a.is_bookable = True
     venue_a.save(update_fields=["is_bookable"])
     space_a = SpaceFactory(venue=venue_a)
+    review_a = ReviewFactory(user=worker, venue=venue_a)
     return {
         "anonymous": None,
         "worker": worker,
@@ -334,9 +352,10 @@ def personas(worker, manager_a, manager_b, admin_user, venue_a, venue_b):
         "booking_a": BookingFactory(user=worker, space=space_a),
         "closure_a": ClosureFactory(venue=venue_a),
         "photo_a": VenuePhotoFactory(venue=venue_a),
-        "appeal_a": AppealFactory(user=worker, venue=venue_a),
+        "appeal_a": AppealFactory(user=worker, venue=venue_a, with_photo=True),
         "appeal_district": AppealFactory(user=worker, venue=None),
-        "review_a": ReviewFactory(user=worker, venue=venue_a),
+        "review_a": review_a,
+        "review_photo_a": ReviewPhotoFactory(review=review_a),
         **activity_personas(worker, venue_a),
         "notice_a": NoticeFactory(venue=venue_a, with_pdf=True),
     }
