@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from feedback.periods import previous_month
+from qunxian.private_media import private_storage
 from venues.models import Venue
 
 
@@ -77,8 +78,9 @@ class Review(models.Model):
 
 class ReviewPhoto(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="reviews/")
-    thumbnail = models.ImageField(upload_to="reviews/")
+    # Private: a hidden review's photos must not stay public (feedback.views.photos).
+    image = models.ImageField(upload_to="reviews/", storage=private_storage)
+    thumbnail = models.ImageField(upload_to="reviews/", storage=private_storage)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
 
@@ -148,8 +150,12 @@ class Appeal(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("what happened"), max_length=2000)
-    photo = models.ImageField(_("photo"), upload_to="appeals/", blank=True)
-    photo_thumbnail = models.ImageField(upload_to="appeals/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="appeals/", storage=private_storage, blank=True
+    )
+    photo_thumbnail = models.ImageField(
+        upload_to="appeals/", storage=private_storage, blank=True
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.SUBMITTED
     )

@@ -6,6 +6,8 @@ item while it is overdue; once it is back on time it is the venue's again.
 """
 
 from feedback.models import Appeal, Review
+from qunxian.roles import is_system_admin
+from venues.models import Venue
 from venues.permissions import managed_venues
 
 
@@ -19,3 +21,25 @@ def managed_reviews(user):
 
 def district_appeals(now=None):
     return Appeal.objects.filter(venue__isnull=True) | Appeal.objects.overdue(now)
+
+
+def viewable_appeals(user):
+    """Every appeal some page shows this user: their own, their venues', and
+    for an admin the district's; so also whose photo they may see."""
+    if not user.is_authenticated:
+        return Appeal.objects.none()
+    appeals = Appeal.objects.filter(user=user) | managed_appeals(user)
+    if is_system_admin(user):
+        appeals |= district_appeals()
+    return appeals
+
+
+def viewable_reviews(user):
+    """The public's visible reviews of published venues, plus the user's own,
+    their venues' hidden ones, and for an admin (the moderator) every one."""
+    public = Review.objects.visible().filter(venue__in=Venue.objects.published())
+    if not user.is_authenticated:
+        return public
+    if is_system_admin(user):
+        return Review.objects.all()
+    return public | Review.objects.filter(user=user) | managed_reviews(user)

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from feedback.views import console, inbox, indexes, manage, portal  # noqa: F401
+from feedback.views import console, inbox, indexes, manage, photos, portal  # noqa: F401
 
 portal_patterns = [
     # -- user-end feedback pages --
@@ -8,6 +8,21 @@ portal_patterns = [
     path("new/", portal.AppealCreateView.as_view(), name="new"),
     path("<int:pk>/", portal.AppealDetailView.as_view(), name="detail"),
     path("<int:pk>/confirm/", portal.confirm, name="confirm"),
+    # Photos for every end: each view looks them up in the viewer's scope.
+    path("<int:pk>/photo/", photos.appeal_photo, name="appeal_photo"),
+    path(
+        "<int:pk>/photo/small/",
+        photos.appeal_photo,
+        {"thumbnail": True},
+        name="appeal_thumbnail",
+    ),
+    path("review-photos/<int:pk>/", photos.review_photo, name="review_photo"),
+    path(
+        "review-photos/<int:pk>/small/",
+        photos.review_photo,
+        {"thumbnail": True},
+        name="review_thumbnail",
+    ),
     path(
         "venues/<int:venue_id>/reviews/",
         portal.VenueReviewsView.as_view(),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qunxian.private_media import private_storage
 from venues.models import Organization, Venue
 
 
@@ -76,7 +77,12 @@ class Notice(models.Model):
         verbose_name=_("venue"),
     )
     attachment = models.FileField(
-        _("PDF attachment"), upload_to=attachment_path, blank=True, max_length=200
+        _("PDF attachment"),
+        upload_to=attachment_path,
+        # Private until published: served by notices:attachment only.
+        storage=private_storage,
+        blank=True,
+        max_length=200,
     )
     attachment_name = models.CharField(
         _("attachment file name"), max_length=100, blank=True

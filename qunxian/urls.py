@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from activities import urls as activity_urls
@@ -52,7 +53,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{media_prefix}(?P<path>.*)$",
-            serve,
+            require_safe(serve),
             {"document_root": settings.MEDIA_ROOT},
             name="media",
         )

@@ -8,6 +8,7 @@ from tests.factories import (
     ClosureFactory,
     NoticeFactory,
     ReviewFactory,
+    ReviewPhotoFactory,
     SpaceFactory,
     UserFactory,
     VenueFactory,
@@ -26,6 +27,7 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -90,6 +92,7 @@ def personas(worker, manager_a, manager_b, manager_s, admin_user, venue_a, venue
     venue_a.is_bookable = True
     venue_a.save(update_fields=["is_bookable"])
     space_a = SpaceFactory(venue=venue_a)
+    review_a = ReviewFactory(user=worker, venue=venue_a)
     return {
         "anonymous": None,
         "worker": worker,
@@ -103,9 +106,10 @@ def personas(worker, manager_a, manager_b, manager_s, admin_user, venue_a, venue
         "booking_a": BookingFactory(user=worker, space=space_a),
         "closure_a": ClosureFactory(venue=venue_a),
         "photo_a": VenuePhotoFactory(venue=venue_a),
-        "appeal_a": AppealFactory(user=worker, venue=venue_a),
+        "appeal_a": AppealFactory(user=worker, venue=venue_a, with_photo=True),
         "appeal_district": AppealFactory(user=worker, venue=None),
-        "review_a": ReviewFactory(user=worker, venue=venue_a),
+        "review_a": review_a,
+        "review_photo_a": ReviewPhotoFactory(review=review_a),
         **activity_personas(worker, venue_a),
         "notice_a": NoticeFactory(venue=venue_a, with_pdf=True),
     }

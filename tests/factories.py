@@ -171,6 +171,19 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     text = "环境整洁，热水方便。"
 
 
+class ReviewPhotoFactory(factory.django.DjangoModelFactory):
+    """Writes small real JPEG files into PRIVATE_MEDIA_ROOT (a tmp dir)."""
+
+    class Meta:
+        model = "feedback.ReviewPhoto"
+
+    review = factory.SubFactory(ReviewFactory)
+    image = factory.django.ImageField(width=64, height=48, format="JPEG")
+    thumbnail = factory.django.ImageField(width=32, height=24, format="JPEG")
+    width = 64
+    height = 48
+
+
 class AppealFactory(factory.django.DjangoModelFactory):
     """A submitted appeal with the default deadlines, without its first event."""
 
@@ -187,6 +200,14 @@ class AppealFactory(factory.django.DjangoModelFactory):
     resolve_due = factory.LazyFunction(
         lambda: timezone.now() + datetime.timedelta(days=7)
     )
+
+    class Params:
+        with_photo = factory.Trait(
+            photo=factory.django.ImageField(width=64, height=48, format="JPEG"),
+            photo_thumbnail=factory.django.ImageField(
+                width=32, height=24, format="JPEG"
+            ),
+        )
 
 
 MINIMAL_PDF = (

@@ -75,6 +75,22 @@ TABLE = {
     "feedback:new": ({}, signed_in(200)),
     "feedback:detail": (lambda f: {"pk": f["appeal_a"].pk}, own_booking(200)),
     "feedback:confirm": (lambda f: {"pk": f["appeal_a"].pk}, everyone(405)),
+    # Private files go with their pages: the owner's and the venue managers';
+    # an admin gets only the district's (tests/test_private_media.py).
+    "feedback:appeal_photo": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**everyone(404), "worker": 200, "manager_a": 200},
+    ),
+    "feedback:appeal_thumbnail": (
+        lambda f: {"pk": f["appeal_a"].pk},
+        {**everyone(404), "worker": 200, "manager_a": 200},
+    ),
+    # A visible review's photos are public; a hidden one's are not (same file).
+    "feedback:review_photo": (lambda f: {"pk": f["review_photo_a"].pk}, everyone(200)),
+    "feedback:review_thumbnail": (
+        lambda f: {"pk": f["review_photo_a"].pk},
+        everyone(200),
+    ),
     "feedback:venue_reviews": (
         lambda f: {"venue_id": f["venue_a"].pk},
         everyone(200),

@@ -82,3 +82,12 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     script_src = next(p for p in policy.split(";") if "script-src" in p)
     assert "'unsafe-inline'" not in script_src
     assert "default-src 'self'" in policy
+
+
+def test_private_media_root_inside_media_root_is_refused(monkeypatch, tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="PRIVATE_MEDIA_ROOT"):
+        load_settings(
+            monkeypatch,
+            MEDIA_ROOT=str(tmp_path / "media"),
+            PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private"),
+        )

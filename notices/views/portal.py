@@ -1,11 +1,13 @@
 """The user end: notices, policies by topic, one notice, its attachment."""
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from notices.filters import NoticeFilter
 from notices.models import Notice
+from notices.permissions import readable_notices
+from qunxian.private_media import serve_private
 from venues.views.console import page_number, page_of, pager
 
 PAGE_SIZE = 20
@@ -76,21 +78,17 @@ class NoticeDetailView(DetailView):
         return Notice.objects.published().select_related("organization", "venue")
 
 
+@require_safe
 def attachment(request, pk):
-    """The PDF, as a download named as uploaded, only once the notice is out.
+    """The PDF, as a download named as uploaded: to anyone once the notice is
+    out, and before that to those who may edit it.
 
     Sent as an attachment rather than shown inline: an uploaded PDF is not ours
     to render on our own origin.
     """
-    notice = get_object_or_404(Notice.objects.published(), pk=pk)
-    if not notice.attachment:
-        raise Http404
-    try:
-        handle = notice.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
+    notice = get_object_or_404(readable_notices(request.user), pk=pk)
+    return serve_private(
+        notice.attachment,
         as_attachment=True,
         filename=notice.attachment_name or "attachment.pdf",
         content_type="application/pdf",

@@ -197,8 +197,10 @@ def test_appeal_page_shows_photo_thumbnail_and_timeline(as_manager_a, venue_a):
     )
     response = as_manager_a.get(reverse("manage:appeal_detail", args=[appeal.pk]))
     html = response.content.decode()
-    assert 'src="/media/appeals/thumb.jpg"' in html
-    assert 'href="/media/appeals/full.jpg"' in html
+    thumbnail = reverse("feedback:appeal_thumbnail", args=[appeal.pk])
+    assert f'src="{thumbnail}"' in html
+    assert f'href="{reverse("feedback:appeal_photo", args=[appeal.pk])}"' in html
+    assert "/media/" not in html
     assert list(response.context["appeal"].events.all())[0].to_state == State.SUBMITTED
     assert str(appeal.user) in html
 

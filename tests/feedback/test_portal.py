@@ -67,8 +67,9 @@ def upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:
 
 
 def media_files() -> set[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    """Every uploaded file, public or private."""
+    roots = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    return {p for root in roots for p in root.rglob("*") if p.is_file()}
 
 
 def texts(response) -> list[str]:
@@ -238,11 +239,12 @@ def test_review_photos_are_stored_reencoded_without_exif(client_w, walk_in):
             im = Image.open(io.BytesIO(stored.read()))
             assert im.format == "JPEG"
             assert not im.getexif()
-    assert media_files() == {
-        Path(f.path) for p in photos for f in (p.image, p.thumbnail)
-    }
-    # and they show with the review
-    assert photos[0].thumbnail.url in client_w.get(reviews_url(walk_in)).text
+    stored = {Path(f.path) for p in photos for f in (p.image, p.thumbnail)}
+    assert media_files() == stored
+    assert all(path.is_relative_to(settings.PRIVATE_MEDIA_ROOT) for path in stored)
+    # and they show with the review, through the view that checks who asks
+    thumbnail = reverse("feedback:review_thumbnail", args=[photos[0].pk])
+    assert f'src="{thumbnail}"' in client_w.get(reviews_url(walk_in)).text
 
 
 @pytest.mark.parametrize(
@@ -426,10 +428,11 @@ def test_appeal_to_a_venue_with_photo_sets_deadlines(client_w, worker, walk_in):
     assert list(appeal.events.values_list("to_state", flat=True)) == ["submitted"]
     with appeal.photo.open("rb") as stored:
         assert not Image.open(io.BytesIO(stored.read())).getexif()
+    assert Path(appeal.photo.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
 
     page = client_w.get(appeal.get_absolute_url()).text
     assert "饮水机坏了" in page and "Broken facility" in page
-    assert appeal.photo_thumbnail.url in page
+    assert reverse("feedback:appeal_thumbnail", args=[appeal.pk]) in page
     assert timezone.localtime(appeal.resolve_due).strftime("%Y-%m-%d %H:%M") in page
 
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def media_files() -> set[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    """Every uploaded file, public or private."""
+    roots = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    return {p for root in roots for p in root.rglob("*") if p.is_file()}
 
 
 def pdf(name="通知.pdf", data=MINIMAL_PDF):
@@ -110,7 +111,7 @@ def test_a_real_pdf_is_stored_under_a_random_name(admin_user):
     assert notice.attachment_name == "通知.pdf"
     stored = Path(notice.attachment.path)
     assert stored.read_bytes() == MINIMAL_PDF
-    assert stored.parent.name == "notices"
+    assert stored.parent == Path(settings.PRIVATE_MEDIA_ROOT) / "notices"
     assert len(stored.stem) == 32 and "通知" not in stored.name
     assert media_files() == {stored}
 
