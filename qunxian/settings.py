@@ -138,9 +138,18 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Sessions stay in the database; the cache spares a query on most requests.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # A table that every process shares, so that log-in limits hold across
+    # gunicorn workers; migration qunxian 0003 creates it.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qunxian_cache",
+            # Culling would drop log-in counters along with cached pages.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+    # A cache in the database would spare no query: sessions go there directly.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Accounts
 AUTH_USER_MODEL = "qunxian.User"
@@ -168,14 +177,23 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = False  # no SMS gateway yet
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_FORMS = {"signup": "qunxian.accounts.SignupForm"}
+# Failed log-ins count per client address and per account, whichever of its
+# identifiers was typed (see AccountAdapter).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "change_password": "5/m/user",
     "reset_password": "20/m/ip,5/m/key",
 }
-# Without an SMS gateway a taken number cannot be told privately to its owner.
-ACCOUNT_PREVENT_ENUMERATION = False
+# The client is the address that the proxy in front (see README) appends to
+# X-Forwarded-For; with none trusted, REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+)
+# A password reset answers alike for known and unknown addresses. Sign-up still
+# says that a number is taken (see qunxian.accounts.SignupForm).
+ACCOUNT_PREVENT_ENUMERATION = True
 
 # Internationalisation
 LANGUAGE_CODE = "zh-hans"

@@ -11,6 +11,7 @@ from feedback import urls as feedback_urls
 from notices import urls as notice_urls
 from notices.views.home import HomeView
 from qunxian import views
+from qunxian.accounts import LoginView
 from venues import urls as venue_urls
 
 handler403 = "qunxian.views.permission_denied"
@@ -41,6 +42,7 @@ urlpatterns = [
     path("notices/", include((notice_urls.portal_patterns, "notices"))),
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("messages/", views.InboxView.as_view(), name="inbox"),
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", views.switch_language, name="language"),
     path("manage/", include((manage_patterns, "manage"))),

@@ -9,7 +9,13 @@ SETTINGS = Path(__file__).resolve().parent.parent / "qunxian" / "settings.py"
 
 
 def load_settings(monkeypatch, **env):
-    for name in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+    for name in (
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "TRUSTED_PROXY_COUNT",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -23,7 +29,22 @@ def test_default_database_is_sqlite_file_with_immediate_transactions(monkeypatch
     assert Path(database["NAME"]).parent == SETTINGS.parent.parent
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
-    assert settings["SESSION_ENGINE"].endswith("cached_db")
+
+
+def test_without_redis_the_cache_is_a_table_that_every_process_shares(monkeypatch):
+    settings = load_settings(monkeypatch)
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("db.DatabaseCache")
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.django_db
+def test_migrations_create_the_cache_table(monkeypatch):
+    table = load_settings(monkeypatch)["CACHES"]["default"]["LOCATION"]
+    assert table in connection.introspection.table_names()
+
+
+def test_tests_keep_the_cache_in_memory(settings):
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
 def test_database_url_selects_postgresql_with_persistent_checked_connections(
@@ -47,6 +68,12 @@ def test_production_turns_on_secure_cookies_and_hsts(monkeypatch):
     assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
     assert settings["SECURE_HSTS_SECONDS"] >= 31536000
     assert settings["SECURE_SSL_REDIRECT"] is True
+
+
+def test_production_takes_the_client_address_from_the_proxy_in_front(monkeypatch):
+    assert load_settings(monkeypatch)["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+    production = load_settings(monkeypatch, DEBUG="0", SECRET_KEY="x" * 60)
+    assert production["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis(monkeypatch):
