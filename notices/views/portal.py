@@ -6,7 +6,7 @@ from django.views.generic import DetailView, TemplateView
 
 from notices.filters import NoticeFilter
 from notices.models import Notice
-from venues.views.console import page_number, page_of, pager
+from qunxian.pagination import page_number, page_of, pager
 
 PAGE_SIZE = 20
 # Policies come on one page, grouped; past this many, searching narrows them.
