@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import MANAGER_DAYS
 from bookings.models import Booking
-from qunxian.forms import BoundedDateField
+from qunxian.filters import BoundedDateFilter
 from venues.models import Space, Venue
 from venues.permissions import managed_venues
 
@@ -25,10 +25,6 @@ class SpaceChoiceField(forms.ModelChoiceField):
 
 class SpaceFilter(django_filters.ModelChoiceFilter):
     field_class = SpaceChoiceField
-
-
-class BoundedDateFilter(django_filters.DateFilter):
-    field_class = BoundedDateField
 
 
 class ManagerBookingFilter(django_filters.FilterSet):

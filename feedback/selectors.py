@@ -1,10 +1,17 @@
-"""Reads the handlers' pages share: the order of a queue, and the inbox counts."""
+"""Reads the handlers' pages share: the order of a queue, and the inbox counts.
+
+`manager_inbox_items` is what feedback adds to the manager's work inbox
+(gathered by `dashboards`), shown there under the name `feedback`.
+"""
 
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
 
 from feedback.models import Appeal
 from feedback.permissions import managed_appeals, managed_reviews
+
+#: How many appeals and reviews the manager's inbox lists; the counts say the rest.
+INBOX_SHOWN = 5
 
 
 def handling_order(appeals, now=None):
@@ -34,4 +41,23 @@ def manager_inbox_counts(user, now=None) -> dict[str, int]:
     return {
         **appeals,
         "reviews_awaiting_reply": managed_reviews(user).awaiting_reply().count(),
+    }
+
+
+def manager_inbox_items(user, now=None) -> dict:
+    """The counts, the open appeals in handling order, reviews awaiting a reply."""
+    now = now or timezone.now()
+    return {
+        **manager_inbox_counts(user, now),
+        "appeals": list(
+            handling_order(managed_appeals(user).open(), now).select_related("venue")[
+                :INBOX_SHOWN
+            ]
+        ),
+        "reviews": list(
+            managed_reviews(user)
+            .awaiting_reply()
+            .select_related("venue", "user")
+            .order_by("created_at")[:INBOX_SHOWN]
+        ),
     }

@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from feedback.views import console, inbox, indexes, manage, photos, portal  # noqa: F401
+from feedback.views import console, indexes, manage, photos, portal
 
 portal_patterns = [
     # -- user-end feedback pages --
@@ -36,7 +36,6 @@ portal_patterns = [
 ]
 
 manage_patterns = [
-    path("", inbox.WorkInboxView.as_view(), name="home"),
     path("indexes/", indexes.ManageIndexView.as_view(), name="indexes"),
     # -- manager-end feedback pages --
     path("feedback/", manage.AppealListView.as_view(), name="appeal_list"),

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,3 +123,12 @@ class ProfileForm(forms.ModelForm):
         if year is not None and year > timezone.localdate().year:
             raise forms.ValidationError(_("The birth year cannot be in the future."))
         return year
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Shows a service's refusal on the form, beside the field it is about."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

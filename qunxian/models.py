@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$",
@@ -49,6 +50,25 @@ class User(AbstractUser):
     def get_short_name(self):
         return str(self)
 
+
+# What each kind of audited thing (`AuditEntry.subject_type`, the model's
+# name) is called in the console; an unknown one shows as is.
+AUDIT_SUBJECTS = {
+    "user": _("Account"),
+    "organization": _("Organisation"),
+    "venue": _("Venue"),
+    "space": _("Space"),
+    "closure": _("Closure"),
+    "venuephoto": _("Photo"),
+    "booking": _("Booking"),
+    "review": _("Review"),
+    "appeal": _("Feedback"),
+    "series": _("Activity series"),
+    # "Activity" alone is the index's 活跃度.
+    "activity": pgettext_lazy("audit subject", "Activity"),
+    "signup": _("Sign-up"),
+    "notice": _("Notice"),
+}
 
 # What each audit action is called in the console; an unknown code shows as is.
 AUDIT_ACTIONS = {
@@ -116,6 +136,10 @@ class AuditEntry(models.Model):
     @property
     def action_label(self):
         return AUDIT_ACTIONS.get(self.action, self.action)
+
+    @property
+    def subject_type_label(self):
+        return AUDIT_SUBJECTS.get(self.subject_type, self.subject_type)
 
 
 class Notification(models.Model):

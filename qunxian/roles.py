@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern
 
 SYSTEM_ADMIN_GROUP = "system_admin"
 
@@ -52,6 +53,25 @@ def _role_required(has_role):
 
 manager_required = _role_required(is_venue_manager)
 admin_required = _role_required(is_system_admin)
+
+
+def guarded_patterns(guard, patterns) -> list[URLPattern]:
+    """The patterns of one end, each view wrapped in that end's guard.
+
+    The root URLconf mounts `/manage/` and `/console/` through this, so a view
+    that forgets its own guard is still guarded; the views keep theirs.
+    """
+    guarded = []
+    for pattern in patterns:
+        if not isinstance(pattern, URLPattern):
+            # An include() would need its own walk; refuse rather than let it in bare.
+            raise TypeError(f"{pattern!r} is not a plain URL pattern")
+        view = guard(pattern.callback)
+        view.end_guard = guard
+        guarded.append(
+            URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
+        )
+    return guarded
 
 
 class ManagerRequiredMixin:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "feedback",
     "activities",
     "notices",
+    "dashboards",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,11 +7,12 @@ from django.views.static import serve
 
 from activities import urls as activity_urls
 from bookings import urls as booking_urls
+from dashboards import urls as dashboard_urls
 from feedback import urls as feedback_urls
 from notices import urls as notice_urls
-from notices.views.home import HomeView
 from qunxian import views
 from qunxian.accounts import LoginView
+from qunxian.roles import admin_required, guarded_patterns, manager_required
 from venues import urls as venue_urls
 
 handler403 = "qunxian.views.permission_denied"
@@ -19,6 +20,7 @@ handler404 = "qunxian.views.page_not_found"
 handler500 = "qunxian.views.server_error"
 
 manage_patterns = [
+    *dashboard_urls.manage_patterns,
     *venue_urls.manage_patterns,
     *booking_urls.manage_patterns,
     *feedback_urls.manage_patterns,
@@ -26,15 +28,19 @@ manage_patterns = [
     *notice_urls.manage_patterns,
 ]
 console_patterns = [
+    *dashboard_urls.console_patterns,
     *venue_urls.console_patterns,
     *booking_urls.console_patterns,
     *feedback_urls.console_patterns,
     *activity_urls.console_patterns,
     *notice_urls.console_patterns,
+    # The audit log is the core's: every app writes to it.
+    path("audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("audit/export.csv", views.audit_csv, name="audit_csv"),
 ]
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    *dashboard_urls.portal_patterns,
     path("venues/", include((venue_urls.portal_patterns, "venues"))),
     path("bookings/", include((booking_urls.portal_patterns, "bookings"))),
     path("feedback/", include((feedback_urls.portal_patterns, "feedback"))),
@@ -45,8 +51,15 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", views.switch_language, name="language"),
-    path("manage/", include((manage_patterns, "manage"))),
-    path("console/", include((console_patterns, "console"))),
+    # Each admin end is guarded once here, on top of each view's own guard.
+    path(
+        "manage/",
+        include((guarded_patterns(manager_required, manage_patterns), "manage")),
+    ),
+    path(
+        "console/",
+        include((guarded_patterns(admin_required, console_patterns), "console")),
+    ),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,42 +1,20 @@
-"""The home page of each end shows real data."""
+"""The ends' small pieces: my venues, the role commands, the language switch.
+
+The front page of each end is tested in tests/dashboards/.
+"""
 
 from django.core.management import call_command
 from django.urls import reverse
 
 from qunxian.models import AuditEntry
 from qunxian.roles import is_system_admin, is_venue_manager
-from tests.factories import OrganizationFactory, VenueFactory
-from venues.models import Organization, Venue
 
 
-def test_user_home_shows_district_totals_and_entry_points(client, venue_a, venue_b):
-    VenueFactory(status=Venue.Status.SUSPENDED)
-    response = client.get(reverse("home"))
-    assert response.context["venue_count"] == 2
-    page = response.content.decode()
-    for entry in ("服务场所", "政策法规", "通知发布"):
-        assert entry in page
-
-
-def test_manager_home_lists_only_their_venues(client, manager_a, venue_a, venue_b):
+def test_my_venues_page_lists_only_their_venues(client, manager_a, venue_a, venue_b):
     client.force_login(manager_a)
     response = client.get(reverse("manage:venue_list"))
     assert list(response.context["venues"]) == [venue_a]
     assert venue_b.name not in response.content.decode()
-
-
-def test_console_home_counts_venues_by_organisation(client, admin_user, db):
-    youth = OrganizationFactory(name="共青团普陀区委", kind=Organization.Kind.YOUTH)
-    VenueFactory.create_batch(2)
-    VenueFactory(organization=youth)
-    VenueFactory(organization=youth, status=Venue.Status.SUSPENDED)
-    client.force_login(admin_user)
-    response = client.get(reverse("console:home"))
-    counts = {
-        o.name: (o.active_count, o.suspended_count)
-        for o in response.context["organizations"]
-    }
-    assert counts == {"普陀区总工会": (2, 0), "共青团普陀区委": (1, 1)}
 
 
 def test_make_admin_command_grants_the_role_and_records_it(worker):
@@ -51,27 +29,6 @@ def test_grant_manager_command_names_and_removes_a_manager(worker, venue_a):
     call_command("grant_manager", worker.username, str(venue_a.pk), "--revoke")
     worker._is_venue_manager = None
     assert not is_venue_manager(worker)
-
-
-def test_manager_inbox_counts_what_waits_at_their_venues_only(
-    client, manager_a, venue_a, venue_b, worker, django_assert_max_num_queries
-):
-    from bookings.models import Booking
-    from feedback.models import Appeal
-    from tests.factories import BookingFactory, SpaceFactory
-
-    BookingFactory(space=SpaceFactory(venue=venue_a), user=worker)
-    BookingFactory(space=SpaceFactory(venue=venue_b), user=worker)
-    BookingFactory(
-        space=SpaceFactory(venue=venue_a), user=worker, state=Booking.State.APPROVED
-    )
-    client.force_login(manager_a)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("manage:home"))
-    assert response.context["counts"]["bookings_pending"] == 1
-    assert [b.space.venue for b in response.context["pending"]] == [venue_a]
-    assert not Appeal.objects.exists()
-    assert response.context["counts"]["appeals_open"] == 0
 
 
 def test_language_link_sets_the_cookie_and_returns(client, db):

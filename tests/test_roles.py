@@ -1,8 +1,16 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import get_resolver, include, path, reverse
 
-from qunxian.roles import is_system_admin, is_venue_manager
+from qunxian.roles import (
+    admin_required,
+    guarded_patterns,
+    is_system_admin,
+    is_venue_manager,
+    manager_required,
+)
 from tests.factories import UserFactory
 from venues.permissions import managed_venues
 
@@ -58,3 +66,53 @@ def test_server_error_page_stands_alone_in_chinese(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "出错了" in response.content.decode()
+
+
+# -- The admin ends are guarded once, at their mount
+
+
+def end_callbacks(namespace):
+    (mount,) = [
+        p
+        for p in get_resolver().url_patterns
+        if getattr(p, "namespace", "") == namespace
+    ]
+    return {pattern.name: pattern.callback for pattern in mount.url_patterns}
+
+
+@pytest.mark.parametrize(
+    ("namespace", "guard"), [("manage", manager_required), ("console", admin_required)]
+)
+def test_every_view_of_an_admin_end_is_wrapped_in_its_guard(namespace, guard):
+    callbacks = end_callbacks(namespace)
+    assert callbacks
+    unguarded = [
+        name for name, view in callbacks.items() if view.end_guard is not guard
+    ]
+    assert not unguarded
+
+
+def bare_view(request):
+    return HttpResponse("open")
+
+
+@pytest.mark.parametrize(
+    ("guard", "allowed"), [(manager_required, "manager_a"), (admin_required, "admin")]
+)
+def test_the_mount_guard_stops_a_view_that_forgot_its_own(rf, personas, guard, allowed):
+    (pattern,) = guarded_patterns(guard, [path("x/", bare_view, name="x")])
+    for role in ("anonymous", "worker", "manager_a", "admin"):
+        request = rf.get("/x/")
+        request.user = personas[role] or AnonymousUser()
+        if role == "anonymous":
+            assert pattern.callback(request).status_code == 302
+        elif role == allowed:
+            assert pattern.callback(request).content == b"open"
+        else:
+            with pytest.raises(PermissionDenied):
+                pattern.callback(request)
+
+
+def test_the_mount_guard_refuses_an_include_it_cannot_walk():
+    with pytest.raises(TypeError):
+        guarded_patterns(manager_required, [path("x/", include([]))])

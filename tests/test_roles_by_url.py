@@ -247,6 +247,7 @@ TABLE = {
         admins_only(405),
     ),
     "console:audit_list": ({}, admins_only()),
+    "console:audit_csv": ({}, admins_only()),
     # -- console feedback pages --
     "console:appeal_list": ({}, admins_only()),
     # The district's own; an on-time venue appeal is a 404 here (test_handling.py).

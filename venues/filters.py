@@ -1,11 +1,9 @@
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qunxian.models import AuditEntry
 from venues.models import Facility, Organization, Town, Venue
 
 
@@ -91,24 +89,3 @@ class ConsoleVenueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
-
-
-def audit_subject_types():
-    """The kinds of things the log has entries about, named for people."""
-    names = {
-        model._meta.model_name: model._meta.verbose_name for model in apps.get_models()
-    }
-    types = AuditEntry.objects.order_by("subject_type").values_list(
-        "subject_type", flat=True
-    )
-    return [(kind, names.get(kind, kind)) for kind in types.distinct()]
-
-
-class ConsoleAuditFilter(django_filters.FilterSet):
-    subject_type = django_filters.ChoiceFilter(
-        choices=audit_subject_types, label=_("About"), empty_label=_("Anything")
-    )
-
-    class Meta:
-        model = AuditEntry
-        fields = ["subject_type"]

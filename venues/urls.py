@@ -39,7 +39,6 @@ manage_patterns = [
 ]
 
 console_patterns = [
-    path("", console.DashboardView.as_view(), name="home"),
     # -- console pages --
     path("venues/", console.VenueListView.as_view(), name="venue_list"),
     path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
@@ -88,5 +87,4 @@ console_patterns = [
         console.manager_deactivate_account,
         name="manager_deactivate",
     ),
-    path("audit/", console.AuditListView.as_view(), name="audit_list"),
 ]

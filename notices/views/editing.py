@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from notices.services import notice_create, notice_delete, notice_update
-from venues.views.console import add_service_error, page_number, page_of, pager
+from qunxian.forms import add_service_error
+from qunxian.pagination import page_number, page_of, pager
 
 PAGE_SIZE = 30
 

@@ -7,8 +7,8 @@ from django.views.generic import DetailView, TemplateView
 from notices.filters import NoticeFilter
 from notices.models import Notice
 from notices.permissions import readable_notices
+from qunxian.pagination import page_number, page_of, pager
 from qunxian.private_media import serve_private
-from venues.views.console import page_number, page_of, pager
 
 PAGE_SIZE = 20
 # Policies come on one page, grouped; past this many, searching narrows them.

@@ -1,4 +1,4 @@
-"""The user end: lists, search and filter, policies by topic, detail, home."""
+"""The user end: lists, search and filter, policies by topic, detail."""
 
 import datetime
 
@@ -174,24 +174,3 @@ def test_no_attachment_is_a_404(client):
     assert client.get(reverse("notices:attachment", args=[notice.pk])).status_code == (
         404
     )
-
-
-# --- home ----------------------------------------------------------------------
-
-
-def test_home_shows_the_three_newest_notices(client):
-    for n in range(5):
-        NoticeFactory(title=f"通知{n}", published_at=ago(days=n + 1))
-    NoticeFactory(
-        title="明天的", published_at=timezone.now() + datetime.timedelta(days=1)
-    )
-    NoticeFactory(
-        title="政策", kind="policy", topic="labour", published_at=ago(hours=1)
-    )
-    response = client.get(reverse("home"))
-    assert titles(response, "latest_notices") == ["通知0", "通知1", "通知2"]
-    html = response.content.decode()
-    assert "通知0" in html and "明天的" not in html
-    assert reverse("notices:list") in html
-    assert reverse("notices:policies") in html
-    assert "door-soon" not in html  # both doors are real links now

@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from qunxian.forms import add_service_error
 from qunxian.models import AuditEntry, User
+from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import AdminRequiredMixin, admin_required, is_system_admin
-from venues.filters import ConsoleAuditFilter, ConsoleVenueFilter
+from venues.filters import ConsoleVenueFilter
 from venues.forms import (
     ConsoleOrganizationForm,
     ConsoleVenueForm,
@@ -34,69 +36,8 @@ from venues.services import (
 )
 
 PAGE_SIZE = 25
-AUDIT_PAGE_SIZE = 50
-MAX_PAGE = 1000
+MANAGER_PAGE_SIZE = 50
 HISTORY_SIZE = 20
-
-# What the log's action codes mean; a code not listed is shown as it is.
-
-
-class DashboardView(AdminRequiredMixin, TemplateView):
-    """The district at a glance: venues by organisation, and who runs them."""
-
-    template_name = "console/home.html"
-
-    def get_context_data(self, **kwargs):
-        active = Q(venues__status=Venue.Status.ACTIVE)
-        suspended = Q(venues__status=Venue.Status.SUSPENDED)
-        organizations = Organization.objects.annotate(
-            active_count=Count("venues", filter=active),
-            suspended_count=Count("venues", filter=suspended),
-        ).order_by("kind", "name")
-        return super().get_context_data(
-            organizations=organizations,
-            venue_count=Venue.objects.count(),
-            manager_count=User.objects.filter(managed_venues__isnull=False)
-            .distinct()
-            .count(),
-            unmanaged_count=Venue.objects.filter(managers__isnull=True).count(),
-            **kwargs,
-        )
-
-
-def page_number(request) -> int:
-    try:
-        page = int(request.GET.get("page", 1))
-    except ValueError:
-        page = 1
-    return min(max(page, 1), MAX_PAGE)
-
-
-def page_of(queryset, page: int, size: int) -> tuple[list, bool]:
-    """One page, and whether another follows, without counting the whole table."""
-    start = (page - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return rows[:size], len(rows) > size
-
-
-def pager(request, page: int, has_next: bool) -> dict:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": page,
-        "has_previous": page > 1,
-        "has_next": has_next and page < MAX_PAGE,
-        "query": query.urlencode(),
-    }
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Shows a service's refusal on the form, beside the field it is about."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def venue_history(venue: Venue) -> list[AuditEntry]:
@@ -337,7 +278,7 @@ class ManagerListView(AdminRequiredMixin, TemplateView):
                 Prefetch("managed_venues", queryset=Venue.objects.order_by("name"))
             ),
             page,
-            AUDIT_PAGE_SIZE,
+            MANAGER_PAGE_SIZE,
         )
         return super().get_context_data(
             managers=managers, **pager(self.request, page, has_next), **kwargs
@@ -462,30 +403,3 @@ def manager_deactivate_account(request, pk):
             request, _("The account was deactivated and taken off its venues.")
         )
     return redirect("console:manager_detail", pk=person.pk)
-
-
-# -- Audit log
-
-
-class AuditListView(AdminRequiredMixin, TemplateView):
-    """Every change made in the admin ends, newest first."""
-
-    template_name = "console/audit/audit_list.html"
-
-    def get_context_data(self, **kwargs):
-        filterset = ConsoleAuditFilter(
-            self.request.GET,
-            queryset=AuditEntry.objects.select_related("actor").order_by(
-                "-created_at", "-id"
-            ),
-        )
-        page = page_number(self.request)
-        entries, has_next = [], False
-        if filterset.is_valid():
-            entries, has_next = page_of(filterset.qs, page, AUDIT_PAGE_SIZE)
-        return super().get_context_data(
-            filter=filterset,
-            entries=entries,
-            **pager(self.request, page, has_next),
-            **kwargs,
-        )

@@ -15,7 +15,6 @@ from django.views.generic import FormView, ListView, UpdateView
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from venues import services
 from venues.forms import (
-    ClosureForm,
     HoursFormSet,
     PhotoCaptionForm,
     PhotoUploadForm,
@@ -25,12 +24,9 @@ from venues.forms import (
 from venues.models import Closure, Space, VenuePhoto
 from venues.permissions import managed_venues
 
-#: Past closures stay listed this long, then drop off the page.
-PAST_CLOSURE_DAYS = 90
-
 
 class VenueListView(ManagerRequiredMixin, ListView):
-    """The manager's home: the venues they run, with last month's traffic."""
+    """My venues: the ones they run, with last month's traffic."""
 
     template_name = "manage/venues/venue_list.html"
     context_object_name = "venues"
@@ -122,37 +118,6 @@ class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
                 messages.error(self.request, text)
             return self.form_invalid(form)
         messages.success(self.request, _("The opening hours are saved."))
-        return redirect(self.get_success_url())
-
-
-class ClosureListView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
-    """Current and coming closures, recent past ones, and the form to add one."""
-
-    form_class = ClosureForm
-    template_name = "manage/venues/closure_list.html"
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        return super().get_context_data(
-            closures=self.venue.closures.filter(
-                end_date__gte=today - timedelta(days=PAST_CLOSURE_DAYS)
-            ).order_by("start_date", "id"),
-            today=today,
-            **kwargs,
-        )
-
-    def add_closure(self, **data) -> str:
-        """Write the closure; returns the message for the manager."""
-        services.closure_add(venue=self.venue, actor=self.request.user, **data)
-        return _("The closure is added.")
-
-    def form_valid(self, form):
-        try:
-            message = self.add_closure(**form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
         return redirect(self.get_success_url())
 
 

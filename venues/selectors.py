@@ -1,0 +1,60 @@
+"""What venues adds to the front page of each end (gathered by `dashboards`).
+
+Each function returns a dict the page shows under the name `venues`.
+"""
+
+from django.db.models import Count, Q, Sum
+
+from qunxian.models import User
+from venues.models import Organization, Venue, VenueDailyStat
+from venues.permissions import managed_venues
+
+
+def user_home_items() -> dict:
+    """District totals, and how many published venues each kind of organisation has."""
+    published = Venue.objects.published()
+    # Written by feedback's services, so the home needs no query of feedback.
+    reviews = published.aggregate(
+        count=Sum("review_count"), good=Sum("good_review_count")
+    )
+    visits = VenueDailyStat.objects.filter(venue__in=published).aggregate(
+        total=Sum("views", default=0)
+    )
+    return {
+        "count": published.count(),
+        "visits": visits["total"],
+        "good_review_share": round(100 * reviews["good"] / reviews["count"])
+        if reviews["count"]
+        else None,
+        "kinds": [
+            {**row, "label": Organization.Kind(row["kind"]).label}
+            for row in Organization.objects.values("kind")
+            .annotate(venues=Count("venues", filter=Q(venues__in=published)))
+            .order_by("kind")
+        ],
+    }
+
+
+def manager_inbox_items(user) -> dict:
+    return {"mine": list(managed_venues(user).order_by("name"))}
+
+
+def console_home_items() -> dict:
+    """Venues by organisation and status, and who runs them."""
+    return {
+        "organizations": list(
+            Organization.objects.annotate(
+                active_count=Count(
+                    "venues", filter=Q(venues__status=Venue.Status.ACTIVE)
+                ),
+                suspended_count=Count(
+                    "venues", filter=Q(venues__status=Venue.Status.SUSPENDED)
+                ),
+            ).order_by("kind", "name")
+        ),
+        "count": Venue.objects.count(),
+        "manager_count": User.objects.filter(managed_venues__isnull=False)
+        .distinct()
+        .count(),
+        "unmanaged_count": Venue.objects.filter(managers__isnull=True).count(),
+    }
