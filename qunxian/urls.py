@@ -18,6 +18,7 @@ from venues import urls as venue_urls
 handler403 = "qunxian.views.permission_denied"
 handler404 = "qunxian.views.page_not_found"
 handler500 = "qunxian.views.server_error"
+handler429 = "qunxian.views.too_many_requests"  # read by allauth
 
 manage_patterns = [
     *dashboard_urls.manage_patterns,

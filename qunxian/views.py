@@ -83,6 +83,11 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def too_many_requests(request, exception=None):
+    """allauth's answer past a rate limit (its `handler429` hook)."""
+    return render(request, "errors/429.html", status=429)
+
+
 def server_error(request):
     """Rendered without the request's context: the database may be what failed."""
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -265,3 +265,14 @@ def test_profile_refuses_a_birth_year_in_the_future(client, worker):
     assert response.status_code == 200
     worker.refresh_from_db()
     assert worker.birth_year is None
+
+
+def test_past_allauths_page_limit_the_answer_is_a_translated_429_page(
+    client, db, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _attempt in range(2):
+        client.post(reverse("account_login"), {"login": "x", "password": "y"})
+    response = client.post(reverse("account_login"), {"login": "x", "password": "y"})
+    assert response.status_code == 429
+    assert "尝试次数过多" in response.content.decode()
