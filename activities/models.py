@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qunxian.models import Event
 from venues.models import Organization, Venue
 
 
@@ -53,11 +54,16 @@ class Activity(models.Model):
     venue's activity index. `seats_taken` is the row that guards capacity: it is
     changed only under a lock on this row, and the CHECK constraint refuses any
     write that would oversell.
+
+    published → cancelled, by its host's managers; every sign-up goes with it.
     """
 
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
+
+    STATE_FIELD = "status"
+    TRANSITIONS = {"cancel": ((Status.PUBLISHED,), Status.CANCELLED)}
 
     class Gender(models.TextChoices):
         ANY = "", _("Everyone")
@@ -184,6 +190,12 @@ class SignUp(models.Model):
 
     HOLDING = (State.CONFIRMED, State.ATTENDED)
 
+    TRANSITIONS = {
+        "promote": ((State.WAITLISTED,), State.CONFIRMED),
+        "cancel": ((State.CONFIRMED, State.WAITLISTED), State.CANCELLED),
+        "check_in": ((State.CONFIRMED,), State.ATTENDED),
+    }
+
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="signups"
     )
@@ -224,25 +236,9 @@ class SignUp(models.Model):
         return self.state in self.HOLDING
 
 
-class SignUpEvent(models.Model):
+class SignUpEvent(Event):
     """One transition of a sign-up: who, when, from what to what."""
 
+    states = SignUp.State
+
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_state = models.CharField(
-        max_length=10, choices=SignUp.State.choices, blank=True
-    )
-    to_state = models.CharField(max_length=10, choices=SignUp.State.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.signup_id}: {self.from_state} → {self.to_state}"

@@ -18,11 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.models import Activity, Series, SignUp, SignUpEvent
+from activities.models import Activity, Series, SignUp
 from qunxian.models import User
 from qunxian.services import audit_record, notify
+from qunxian.workflow import Refused, record_event, transition
 from venues.models import Organization, Venue
-from venues.permissions import managed_venues
+from venues.permissions import check_scope
 from venues.services import venue_count_activity_attendance
 
 State = SignUp.State
@@ -45,32 +46,18 @@ EDITABLE_FIELDS = (
 )
 
 
-class ActivityRefused(ValidationError):
-    """A request or transition that breaks a rule; `code` says which."""
-
-    def __init__(self, message, *, code="refused"):
-        super().__init__(message, code=code)
-
-
-def _require_host(actor: User, venue: Venue) -> None:
-    if not managed_venues(actor).filter(pk=venue.pk).exists():
-        raise ActivityRefused(
-            _("Only the managers of the host venue can do this."), code="not_manager"
-        )
-
-
 def _check_fields(
     fields: dict, *, now: datetime.datetime, times_changed: bool = True
 ) -> None:
     if fields["ends_at"] <= fields["starts_at"]:
-        raise ActivityRefused(_("The end must be after the start."), code="times")
+        raise Refused(_("The end must be after the start."), code="times")
     if times_changed and fields["starts_at"] <= now:
-        raise ActivityRefused(_("The start must be in the future."), code="past")
+        raise Refused(_("The start must be in the future."), code="past")
     if fields["seats"] < 1:
-        raise ActivityRefused(_("An activity needs at least one seat."), code="seats")
+        raise Refused(_("An activity needs at least one seat."), code="seats")
     low, high = fields.get("min_age"), fields.get("max_age")
     if low is not None and high is not None and low > high:
-        raise ActivityRefused(
+        raise Refused(
             _("The minimum age cannot be above the maximum age."), code="ages"
         )
 
@@ -91,12 +78,6 @@ def _tell(signup: SignUp, title) -> None:
             body=body,
             url=activity.get_absolute_url(),
         )
-
-
-def _record(signup: SignUp, *, actor: User | None, from_state: str = "") -> None:
-    SignUpEvent.objects.create(
-        signup=signup, actor=actor, from_state=from_state, to_state=signup.state
-    )
 
 
 def _lock(activity: Activity) -> Activity:
@@ -122,10 +103,8 @@ def _promote(activity: Activity, *, count: int) -> list[SignUp]:
     )
     for signup in waiting:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + 1)
-        signup.state = State.CONFIRMED
-        signup.save(update_fields=["state", "updated_at"])
+        transition(signup, "promote", actor=None)
         signup.activity = activity
-        _record(signup, actor=None, from_state=State.WAITLISTED)
         _tell(signup, gettext_lazy("A seat is yours: you are off the waiting list"))
         promoted.append(signup)
     return promoted
@@ -166,7 +145,7 @@ def activity_create(
     gender: str = "",
     now: datetime.datetime | None = None,
 ) -> Activity:
-    _require_host(actor, venue)
+    check_scope(actor, venue)
     fields = {
         "title": title,
         "description": description,
@@ -200,12 +179,10 @@ def activity_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not an editable field: {', '.join(sorted(unknown))}")
-    _require_host(actor, activity.venue)
+    check_scope(actor, activity.venue)
     locked = _lock(activity)
     if locked.status != Activity.Status.PUBLISHED:
-        raise ActivityRefused(
-            _("A cancelled activity cannot be changed."), code="cancelled"
-        )
+        raise Refused(_("A cancelled activity cannot be changed."), code="cancelled")
     merged = {name: fields.get(name, getattr(locked, name)) for name in EDITABLE_FIELDS}
     times_changed = (merged["starts_at"], merged["ends_at"]) != (
         locked.starts_at,
@@ -213,7 +190,7 @@ def activity_update(
     )
     _check_fields(merged, now=now or timezone.now(), times_changed=times_changed)
     if merged["seats"] < locked.seats_taken:
-        raise ActivityRefused(
+        raise Refused(
             _(
                 "%(taken)s seats are already taken; cancel sign-ups before "
                 "lowering the seats below that."
@@ -245,30 +222,22 @@ def activity_update(
 @transaction.atomic
 def activity_cancel(*, activity: Activity, actor: User, reason: str = "") -> Activity:
     """Cancel the whole activity: every sign-up is cancelled and told."""
-    _require_host(actor, activity.venue)
-    locked = _lock(activity)
-    if locked.status == Activity.Status.CANCELLED:
-        raise ActivityRefused(_("This activity is already cancelled."), code="state")
-    locked.status = Activity.Status.CANCELLED
-    locked.seats_taken = 0
-    locked.save(update_fields=["status", "seats_taken", "updated_at"])
+    check_scope(actor, activity.venue)
+    activity = transition(
+        activity, "cancel", actor=actor, reason=reason, fields={"seats_taken": 0}
+    )
+    # Then its sign-ups, in waiting-list order: the fixed lock order.
     signups = list(
         SignUp.objects.select_for_update(of=("self",))
-        .filter(activity=locked, state__in=(State.CONFIRMED, State.WAITLISTED))
+        .filter(activity=activity, state__in=(State.CONFIRMED, State.WAITLISTED))
         .select_related("user")
         .order_by("created_at", "id")
     )
     for signup in signups:
-        from_state = signup.state
-        signup.state = State.CANCELLED
-        signup.save(update_fields=["state", "updated_at"])
-        signup.activity = locked
-        _record(signup, actor=actor, from_state=from_state)
+        transition(signup, "cancel", actor=actor, audit=False)
+        signup.activity = activity
         _tell(signup, gettext_lazy("Activity cancelled"))
-    audit_record(
-        actor=actor, action="activity.cancel", subject=locked, details=reason[:200]
-    )
-    return locked
+    return activity
 
 
 # -- Sign-ups
@@ -287,15 +256,11 @@ def signup_create(
             # in the order the lock let them in.
             locked = _lock(activity)
             if locked.status != Activity.Status.PUBLISHED:
-                raise ActivityRefused(
-                    _("This activity has been cancelled."), code="cancelled"
-                )
+                raise Refused(_("This activity has been cancelled."), code="cancelled")
             if locked.starts_at <= now:
-                raise ActivityRefused(
-                    _("This activity has already started."), code="started"
-                )
+                raise Refused(_("This activity has already started."), code="started")
             if SignUp.objects.active().filter(activity=locked, user=user).exists():
-                raise ActivityRefused(
+                raise Refused(
                     _("You have already signed up for this activity."),
                     code="duplicate",
                 )
@@ -313,9 +278,9 @@ def signup_create(
                 user=user,
                 state=State.CONFIRMED if confirmed else State.WAITLISTED,
             )
-            _record(signup, actor=user)
+            record_event(signup, actor=user, to_state=signup.state)
     except IntegrityError as error:  # the partial unique constraint
-        raise ActivityRefused(
+        raise Refused(
             _("You have already signed up for this activity."), code="duplicate"
         ) from error
     return signup
@@ -325,27 +290,25 @@ def signup_create(
 def signup_cancel(
     *, signup: SignUp, actor: User, now: datetime.datetime | None = None
 ) -> SignUp:
-    """Give the place back; a freed seat goes to the first on the waiting list."""
+    """Give the place back; a freed seat goes to the first on the waiting list.
+
+    The person who signed up cancels, or the host venue's managers do.
+    """
     now = now or timezone.now()
+    if actor.pk != signup.user_id:
+        check_scope(actor, signup.activity.venue)
     activity = _lock(signup.activity)  # activity first: the fixed lock order
-    locked = SignUp.objects.select_for_update().get(pk=signup.pk)
-    if locked.state not in (State.CONFIRMED, State.WAITLISTED):
-        raise ActivityRefused(
-            _("This sign-up is already “%(state)s”.")
-            % {"state": locked.get_state_display()},
-            code="wrong_state",
-        )
-    if activity.starts_at <= now:
-        raise ActivityRefused(_("This activity has already started."), code="started")
-    from_state = locked.state
-    locked.state = State.CANCELLED
-    locked.save(update_fields=["state", "updated_at"])
-    locked.activity = activity
-    _record(locked, actor=actor, from_state=from_state)
-    if from_state == State.CONFIRMED:
+
+    def not_started(_signup: SignUp) -> None:
+        if activity.starts_at <= now:
+            raise Refused(_("This activity has already started."), code="started")
+
+    signup = transition(signup, "cancel", actor=actor, check=not_started)
+    signup.activity = activity
+    if signup.previous_state == State.CONFIRMED:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
         _promote(activity, count=1)
-    return locked
+    return signup
 
 
 @transaction.atomic
@@ -355,25 +318,24 @@ def signup_check_in(
     """At the door: a confirmed person attended; it counts for the host venue."""
     now = now or timezone.now()
     activity = Activity.objects.select_related("venue").get(pk=signup.activity_id)
-    _require_host(actor, activity.venue)
-    locked = SignUp.objects.select_for_update().get(pk=signup.pk)
-    if locked.state != State.CONFIRMED:
-        raise ActivityRefused(
-            _("Only a confirmed sign-up can be checked in; this one is “%(state)s”.")
-            % {"state": locked.get_state_display()},
-            code="wrong_state",
-        )
-    if activity.status != Activity.Status.PUBLISHED:
-        raise ActivityRefused(_("This activity has been cancelled."), code="cancelled")
-    if now < activity.starts_at - CHECK_IN_OPENS:
-        raise ActivityRefused(
-            _("Check-in opens one hour before the start."), code="too_early"
-        )
-    if now >= activity.ends_at:
-        raise ActivityRefused(_("This activity is over."), code="too_late")
-    locked.state = State.ATTENDED
-    locked.checked_in_at = now
-    locked.save(update_fields=["state", "checked_in_at", "updated_at"])
-    _record(locked, actor=actor, from_state=State.CONFIRMED)
+    check_scope(actor, activity.venue)
+
+    def door_open(_signup: SignUp) -> None:
+        if activity.status != Activity.Status.PUBLISHED:
+            raise Refused(_("This activity has been cancelled."), code="cancelled")
+        if now < activity.starts_at - CHECK_IN_OPENS:
+            raise Refused(
+                _("Check-in opens one hour before the start."), code="too_early"
+            )
+        if now >= activity.ends_at:
+            raise Refused(_("This activity is over."), code="too_late")
+
+    signup = transition(
+        signup,
+        "check_in",
+        actor=actor,
+        check=door_open,
+        fields={"checked_in_at": now},
+    )
     venue_count_activity_attendance(venue=activity.venue)
-    return locked
+    return signup

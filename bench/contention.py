@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from bench.fill import add_users
 from bookings.models import BookingSlot, Slot, SpaceRules
-from bookings.services import BookingRefused, booking_create, seat_drift
+from bookings.services import booking_create, seat_drift
+from qunxian.workflow import Refused
 from venues.models import OpeningHours, Organization, Space, Town, Venue
 
 CAPACITY = 10
@@ -85,7 +86,7 @@ def run_contention(*, clients: int = 32, slots: int = 28) -> dict:
                         contact_phone=user.phone,
                     )
                     result = "booked"
-                except BookingRefused as refused:
+                except Refused as refused:
                     result = refused.code
                 except Exception as error:  # noqa: BLE001 - reported, not hidden
                     result = f"error: {type(error).__name__}"

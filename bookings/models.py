@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qunxian.models import Event
 from venues.models import Space
 
 # No 0/O, 1/I/L: the code is read aloud and typed at the door.
@@ -117,6 +118,7 @@ class Booking(models.Model):
 
     pending → approved | rejected; pending | approved → cancelled;
     approved → attended | no_show; pending past its start → expired.
+    Pending and approved hold their seats; leaving them gives the seats back.
     """
 
     class State(models.TextChoices):
@@ -131,6 +133,15 @@ class Booking(models.Model):
     # Attended and no-show keep their seats: that time was theirs.
     HOLDING = (State.PENDING, State.APPROVED, State.ATTENDED, State.NO_SHOW)
     ACTIVE = (State.PENDING, State.APPROVED)
+
+    TRANSITIONS = {
+        "approve": ((State.PENDING,), State.APPROVED),
+        "reject": ((State.PENDING,), State.REJECTED),
+        "cancel": (ACTIVE, State.CANCELLED),
+        "check_in": ((State.APPROVED,), State.ATTENDED),
+        "no_show": ((State.APPROVED,), State.NO_SHOW),
+        "expire": ((State.PENDING,), State.EXPIRED),
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
@@ -215,28 +226,11 @@ class BookingSlot(models.Model):
         return f"{self.booking_id}@{self.slot_id}"
 
 
-class BookingEvent(models.Model):
+class BookingEvent(Event):
     """One transition of a booking: who, when, from what to what, and why."""
+
+    states = Booking.State
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_state = models.CharField(
-        max_length=10, choices=Booking.State.choices, blank=True
-    )
-    to_state = models.CharField(max_length=10, choices=Booking.State.choices)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.booking_id}: {self.from_state} → {self.to_state}"

@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
@@ -16,21 +15,15 @@ from bookings.availability import (
     slot_capacity,
     slot_grid,
 )
-from bookings.models import Booking, BookingEvent, BookingSlot, Slot, SpaceRules
+from bookings.models import Booking, BookingSlot, Slot, SpaceRules
 from qunxian.models import User
 from qunxian.services import audit_record, notify
+from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
 from venues.models import Space, Venue
+from venues.permissions import check_scope
 
 State = Booking.State
-
-
-class BookingRefused(ValidationError):
-    """A request or transition that breaks a rule; the message says which."""
-
-    def __init__(self, message, *, code="refused", alternatives=()):
-        super().__init__(message, code=code)
-        self.alternatives = list(alternatives)
 
 
 def recent_no_shows(user: User, *, now: datetime.datetime) -> int:
@@ -43,21 +36,21 @@ def recent_no_shows(user: User, *, now: datetime.datetime) -> int:
 def _check_request(
     *, user, space, start, slot_count, headcount, now
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """The slots asked for, or BookingRefused saying which rule they break."""
+    """The slots asked for, or Refused saying which rule they break."""
     rules = rules_for(space)
     venue = space.venue
     if venue.status != Venue.Status.ACTIVE or not venue.is_bookable:
-        raise BookingRefused(_("This venue does not take bookings."))
+        raise Refused(_("This venue does not take bookings."))
     if not space.is_active:
-        raise BookingRefused(_("This space is not open for booking."))
+        raise Refused(_("This space is not open for booking."))
     if not 1 <= headcount <= space.capacity:
-        raise BookingRefused(
+        raise Refused(
             _("The number of people must be between 1 and %(capacity)s.")
             % {"capacity": space.capacity},
             code="headcount",
         )
     if not 1 <= slot_count <= rules.max_slots_per_booking:
-        raise BookingRefused(
+        raise Refused(
             _("You can book at most %(count)s consecutive slots.")
             % {"count": rules.max_slots_per_booking},
             code="slot_count",
@@ -65,7 +58,7 @@ def _check_request(
     grid = slot_grid(space, timezone.localdate(start))
     starts = [slot_start for slot_start, _end in grid]
     if start not in starts:
-        raise BookingRefused(
+        raise Refused(
             _(
                 "The venue does not offer a slot at this time: it is closed then, or "
                 "the time does not match its slots."
@@ -76,15 +69,15 @@ def _check_request(
     wanted = grid[index : index + slot_count]
     contiguous = all(a[1] == b[0] for a, b in zip(wanted, wanted[1:], strict=False))
     if len(wanted) < slot_count or not contiguous:
-        raise BookingRefused(
+        raise Refused(
             _("These slots do not follow one another within the opening hours."),
             code="no_slot",
         )
     if problem := problem_at(space, start, now):
-        raise BookingRefused(problem, code="timing")
+        raise Refused(problem, code="timing")
     active = Booking.objects.filter(user=user, state__in=Booking.ACTIVE, end__gt=now)
     if active.count() >= rules.max_active_per_user:
-        raise BookingRefused(
+        raise Refused(
             _("You already have %(count)s active bookings, the most allowed here.")
             % {"count": rules.max_active_per_user},
             code="user_limit",
@@ -158,8 +151,8 @@ def booking_create(
             BookingSlot.objects.bulk_create(
                 [BookingSlot(booking=booking, slot=slot, user=user) for slot in slots]
             )
-            BookingEvent.objects.create(
-                booking=booking,
+            record_event(
+                booking,
                 actor=user,
                 to_state=booking.state,
                 reason=_fair_use_reason() if fair_use_hold else "",
@@ -168,7 +161,7 @@ def booking_create(
                 _notify_decision(booking, gettext_lazy("Booking confirmed"))
     except IntegrityError as error:
         if _holds_one_already(user, space, [s for s, _e in wanted]):
-            raise BookingRefused(
+            raise Refused(
                 _("You already have a booking for this time."), code="duplicate"
             ) from error
         raise _just_taken(space, start, seats) from error
@@ -190,8 +183,8 @@ def _holds_one_already(user, space, starts) -> bool:
     ).exists()
 
 
-def _just_taken(space, start, seats) -> BookingRefused:
-    return BookingRefused(
+def _just_taken(space, start, seats) -> Refused:
+    return Refused(
         _("Sorry, this time was just taken by someone else."),
         code="taken",
         alternatives=nearest_free(space, start, seats=seats),
@@ -213,30 +206,15 @@ def _release_seats(booking: Booking) -> None:
     )
 
 
-def _transition(
-    booking: Booking,
-    *,
-    to: str,
-    allowed_from: tuple,
-    actor: User | None,
-    reason: str = "",
-) -> Booking:
-    locked = Booking.objects.select_for_update().get(pk=booking.pk)
-    if locked.state not in allowed_from:
-        raise BookingRefused(
-            _("This booking is already “%(state)s”; it cannot become “%(to)s”.")
-            % {"state": locked.get_state_display(), "to": State(to).label},
-            code="wrong_state",
-        )
-    if locked.holds_seats and to not in Booking.HOLDING:
-        _release_seats(locked)
-    from_state = locked.state
-    locked.state = to
-    locked.save(update_fields=["state", "updated_at"])
-    BookingEvent.objects.create(
-        booking=locked, actor=actor, from_state=from_state, to_state=to, reason=reason
-    )
-    return locked
+def _move(booking: Booking, action: str, *, actor: User | None, reason="") -> Booking:
+    """The transition, and the seats back when the booking stops holding them.
+
+    The booking's row is locked before its slots' rows, as everywhere else.
+    """
+    booking = transition(booking, action, actor=actor, reason=reason)
+    if not booking.holds_seats:
+        _release_seats(booking)
+    return booking
 
 
 def _notify_decision(booking: Booking, title, reason: str = "") -> None:
@@ -256,9 +234,8 @@ def _notify_decision(booking: Booking, title, reason: str = "") -> None:
 
 @transaction.atomic
 def booking_approve(*, booking: Booking, actor: User) -> Booking:
-    booking = _transition(
-        booking, to=State.APPROVED, allowed_from=(State.PENDING,), actor=actor
-    )
+    check_scope(actor, booking.space.venue)
+    booking = _move(booking, "approve", actor=actor)
     _notify_decision(booking, gettext_lazy("Booking approved"))
     return booking
 
@@ -266,14 +243,9 @@ def booking_approve(*, booking: Booking, actor: User) -> Booking:
 @transaction.atomic
 def booking_reject(*, booking: Booking, actor: User, reason: str) -> Booking:
     if not reason.strip():
-        raise BookingRefused(_("Please give a reason."), code="reason")
-    booking = _transition(
-        booking,
-        to=State.REJECTED,
-        allowed_from=(State.PENDING,),
-        actor=actor,
-        reason=reason,
-    )
+        raise Refused(_("Please give a reason."), code="reason")
+    check_scope(actor, booking.space.venue)
+    booking = _move(booking, "reject", actor=actor, reason=reason)
     _notify_decision(booking, gettext_lazy("Booking not approved"), reason)
     return booking
 
@@ -289,23 +261,19 @@ def booking_cancel(
 ) -> Booking:
     """The user cancels before the cut-off; the venue may cancel at any time."""
     now = now or timezone.now()
+    if by_venue or actor.pk != booking.user_id:
+        check_scope(actor, booking.space.venue)
     if not by_venue:
         cutoff = booking.start - datetime.timedelta(
             minutes=rules_for(booking.space).cancel_cutoff_minutes
         )
         if now > cutoff:
-            raise BookingRefused(
+            raise Refused(
                 _("Cancellation closed at %(time)s; please call the venue.")
                 % {"time": timezone.localtime(cutoff).strftime("%m-%d %H:%M")},
                 code="cutoff",
             )
-    booking = _transition(
-        booking,
-        to=State.CANCELLED,
-        allowed_from=Booking.ACTIVE,
-        actor=actor,
-        reason=reason,
-    )
+    booking = _move(booking, "cancel", actor=actor, reason=reason)
     if by_venue:
         _notify_decision(
             booking, gettext_lazy("Booking cancelled by the venue"), reason
@@ -321,15 +289,14 @@ def booking_check_in(
     *, booking: Booking, actor: User, now: datetime.datetime | None = None
 ) -> Booking:
     now = now or timezone.now()
+    check_scope(actor, booking.space.venue)
     if now < booking.start - CHECK_IN_OPENS:
-        raise BookingRefused(
+        raise Refused(
             _("Check-in opens 30 minutes before the start."), code="too_early"
         )
     if now >= booking.end:
-        raise BookingRefused(_("This booking has already ended."), code="too_late")
-    return _transition(
-        booking, to=State.ATTENDED, allowed_from=(State.APPROVED,), actor=actor
-    )
+        raise Refused(_("This booking has already ended."), code="too_late")
+    return _move(booking, "check_in", actor=actor)
 
 
 @transaction.atomic
@@ -337,14 +304,13 @@ def booking_mark_no_show(
     *, booking: Booking, actor: User, now: datetime.datetime | None = None
 ) -> Booking:
     now = now or timezone.now()
+    check_scope(actor, booking.space.venue)
     if now < booking.start:
-        raise BookingRefused(
+        raise Refused(
             _("A booking can be marked as a no-show only after it starts."),
             code="too_early",
         )
-    return _transition(
-        booking, to=State.NO_SHOW, allowed_from=(State.APPROVED,), actor=actor
-    )
+    return _move(booking, "no_show", actor=actor)
 
 
 def bookings_expire(*, now: datetime.datetime | None = None) -> int:
@@ -354,13 +320,8 @@ def bookings_expire(*, now: datetime.datetime | None = None) -> int:
     for booking in Booking.objects.filter(state=State.PENDING, start__lte=now):
         with transaction.atomic():
             try:
-                booking = _transition(
-                    booking,
-                    to=State.EXPIRED,
-                    allowed_from=(State.PENDING,),
-                    actor=None,
-                )
-            except BookingRefused:  # decided meanwhile
+                booking = _move(booking, "expire", actor=None)
+            except Refused:  # decided meanwhile
                 continue
             _notify_decision(booking, gettext_lazy("Booking request expired"))
             expired += 1
@@ -432,7 +393,7 @@ def space_rules_update(*, space: Space, actor: User, **fields) -> SpaceRules:
         # seats would stop guarding capacity. Refuse while any are upcoming.
         upcoming = Booking.objects.active().filter(space=space, end__gt=timezone.now())
         if count := upcoming.count():
-            raise BookingRefused(
+            raise Refused(
                 _(
                     "The slot length cannot change while the space has upcoming "
                     "bookings (%(count)s). Change it when they are over."

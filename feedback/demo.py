@@ -16,7 +16,6 @@ from django.utils import timezone
 from bookings.availability import slot_grid
 from bookings.models import Booking
 from bookings.services import (
-    BookingRefused,
     booking_approve,
     booking_check_in,
     booking_create,
@@ -33,6 +32,7 @@ from feedback.services import (
     review_reply,
 )
 from qunxian.models import Notification
+from qunxian.workflow import Refused
 from venues.models import Space, Venue
 
 SEED = 20261128
@@ -77,6 +77,11 @@ def _people():
     return people
 
 
+def _handler(venue, admin):
+    """Who decides at `venue`: one of its managers, else the district's admin."""
+    return venue.managers.order_by("pk").first() or admin
+
+
 def _attended_visit(rng, person, space, day, manager):
     """A past visit: requested a day ahead, approved, checked in, reviewed."""
     starts = [start for start, _end in slot_grid(space, day)]
@@ -93,7 +98,7 @@ def _attended_visit(rng, person, space, day, manager):
             contact_phone=person.phone,
             now=start - datetime.timedelta(days=1),
         )
-    except BookingRefused:
+    except Refused:
         return None
     if booking.state == Booking.State.PENDING:
         booking = booking_approve(booking=booking, actor=manager)
@@ -105,6 +110,7 @@ def load_activity_demo() -> dict:
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
     people = _people()
     manager = get_user_model().objects.get(username="manager")
+    admin = get_user_model().objects.get(username="admin")
     for model in (Booking, Review, Appeal, Notification):
         model.objects.filter(user__in=people).delete()
     seat_drift(repair=True)
@@ -120,7 +126,10 @@ def load_activity_demo() -> dict:
     for days_ago in range(80, 1, -2):
         day = today - datetime.timedelta(days=days_ago)
         for person in rng.sample(people, 2):
-            booking = _attended_visit(rng, person, rng.choice(spaces), day, manager)
+            space = rng.choice(spaces)
+            booking = _attended_visit(
+                rng, person, space, day, _handler(space.venue, admin)
+            )
             if booking is None:
                 continue
             rating, text = rng.choice(PRAISE)
@@ -131,20 +140,24 @@ def load_activity_demo() -> dict:
             reviews += 1
             if rng.random() < 0.5:
                 review_reply(
-                    review=review, actor=manager, text="感谢您的评价，欢迎常来！"
+                    review=review,
+                    actor=_handler(space.venue, admin),
+                    text="感谢您的评价，欢迎常来！",
                 )
 
     appeals = 0
     venues = list(Venue.objects.published().order_by("pk"))
     for days_ago in range(75, 5, -9):
         kind, text = rng.choice(APPEALS)
+        venue = rng.choice(venues)
         appeal = appeal_submit(
-            user=rng.choice(people), venue=rng.choice(venues), kind=kind, text=text
+            user=rng.choice(people), venue=venue, kind=kind, text=text
         )
         created = timezone.now() - datetime.timedelta(days=days_ago)
-        appeal = appeal_accept(appeal=appeal, actor=manager)
+        handler = _handler(venue, admin)
+        appeal = appeal_accept(appeal=appeal, actor=handler)
         appeal = appeal_resolve(
-            appeal=appeal, actor=manager, reply="已安排处理，谢谢反馈。"
+            appeal=appeal, actor=handler, reply="已安排处理，谢谢反馈。"
         )
         late = rng.random() < 0.25
         Appeal.objects.filter(pk=appeal.pk).update(

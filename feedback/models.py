@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from feedback.periods import previous_month
+from qunxian.models import Event
 from qunxian.private_media import private_storage
 from venues.models import Venue
 
@@ -20,11 +21,20 @@ class ReviewQuerySet(models.QuerySet):
 
 
 class Review(models.Model):
-    """评价: stars and words about one visit, answered publicly by the venue."""
+    """评价: stars and words about one visit, answered publicly by the venue.
+
+    visible ⇄ hidden: an administrator hides it from the public pages, with a
+    reason its author sees, and may show it again.
+    """
 
     class State(models.TextChoices):
         VISIBLE = "visible", _("Visible")
         HIDDEN = "hidden", _("Hidden by an administrator")
+
+    TRANSITIONS = {
+        "hide": ((State.VISIBLE,), State.HIDDEN),
+        "unhide": ((State.HIDDEN,), State.VISIBLE),
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
@@ -58,6 +68,8 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         indexes = [
             models.Index(fields=["venue", "state", "created_at"]),
             models.Index(fields=["user", "venue", "created_at"]),
@@ -136,6 +148,16 @@ class Appeal(models.Model):
 
     OPEN = (State.SUBMITTED, State.ACCEPTED)
 
+    TRANSITIONS = {
+        "accept": ((State.SUBMITTED,), State.ACCEPTED),
+        "resolve": ((State.ACCEPTED,), State.RESOLVED),
+        "close": (OPEN, State.CLOSED),
+        # The submitter's verdict on a resolved item.
+        "confirm": ((State.RESOLVED,), State.CONFIRMED),
+        "reopen": ((State.RESOLVED,), State.ACCEPTED),
+        "close_dissatisfied": ((State.RESOLVED,), State.CLOSED),
+    }
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
     )
@@ -177,6 +199,8 @@ class Appeal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
         indexes = [
             models.Index(fields=["state", "accept_due"]),
             models.Index(fields=["state", "resolve_due"]),
@@ -196,29 +220,13 @@ class Appeal(models.Model):
         )
 
 
-class AppealEvent(models.Model):
-    """One step of an appeal's timeline, shown to the submitter."""
+class AppealEvent(Event):
+    """One step of an appeal's timeline, shown to the submitter; `reason` is the
+    note that came with it (the reply, the reason for closing, the verdict)."""
+
+    states = Appeal.State
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_state = models.CharField(
-        max_length=10, choices=Appeal.State.choices, blank=True
-    )
-    to_state = models.CharField(max_length=10, choices=Appeal.State.choices)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.appeal_id}: {self.from_state} → {self.to_state}"
 
 
 class IndexSnapshotQuerySet(models.QuerySet):

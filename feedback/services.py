@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone, translation
@@ -9,27 +8,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.models import Booking
-from feedback.models import Appeal, AppealEvent, Review, ReviewPhoto
+from feedback.models import Appeal, Review, ReviewPhoto
 from qunxian.caching import bump_version
 from qunxian.models import User
-from qunxian.services import audit_record, notify
+from qunxian.services import notify
+from qunxian.workflow import Refused, record_event, transition
 from venues.cache import DIRECTORY_VERSION
 from venues.images import ProcessedImage
 from venues.models import Venue
+from venues.permissions import check_scope
 
 MAX_REVIEW_PHOTOS = 3
-
-
-class FeedbackRefused(ValidationError):
-    def __init__(self, message, *, code="refused"):
-        super().__init__(message, code=code)
 
 
 # Reviews
 
 
 def review_booking_for(*, user: User, venue: Venue, now=None) -> Booking | None:
-    """The booking a new review would be about, or FeedbackRefused saying why not.
+    """The booking a new review would be about, or Refused saying why not.
 
     At a venue that takes bookings, each attended booking earns one review; at
     a walk-in venue anyone signed in may review once per 30 days.
@@ -47,14 +43,14 @@ def review_booking_for(*, user: User, venue: Venue, now=None) -> Booking | None:
             .first()
         )
         if booking is None:
-            raise FeedbackRefused(
+            raise Refused(
                 _("You can review this venue after a visit you booked and attended."),
                 code="not_attended",
             )
         return booking
     since = now - datetime.timedelta(days=settings.REVIEW_WALK_IN_INTERVAL_DAYS)
     if Review.objects.filter(user=user, venue=venue, created_at__gte=since).exists():
-        raise FeedbackRefused(
+        raise Refused(
             _(
                 "You reviewed this venue recently; you can review it again after "
                 "%(days)s days."
@@ -96,9 +92,9 @@ def review_create(
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     booking = review_booking_for(user=user, venue=venue)
     if not 1 <= rating <= 5:
-        raise FeedbackRefused(_("Choose from 1 to 5 stars."), code="rating")
+        raise Refused(_("Choose from 1 to 5 stars."), code="rating")
     if len(photos) > MAX_REVIEW_PHOTOS:
-        raise FeedbackRefused(
+        raise Refused(
             _("At most %(count)s photos.") % {"count": MAX_REVIEW_PHOTOS}, code="photos"
         )
     review = Review.objects.create(
@@ -119,7 +115,8 @@ def review_create(
 @transaction.atomic
 def review_reply(*, review: Review, actor: User, text: str) -> Review:
     if not text.strip():
-        raise FeedbackRefused(_("Please write a reply."), code="empty")
+        raise Refused(_("Please write a reply."), code="empty")
+    check_scope(actor, review.venue)
     review.reply = text.strip()
     review.replied_by = actor
     review.replied_at = timezone.now()
@@ -138,21 +135,23 @@ def review_reply(*, review: Review, actor: User, text: str) -> Review:
 @transaction.atomic
 def review_hide(*, review: Review, actor: User, reason: str) -> Review:
     if not reason.strip():
-        raise FeedbackRefused(_("Please give a reason."), code="reason")
-    review.state = Review.State.HIDDEN
-    review.hidden_reason = reason.strip()
-    review.save(update_fields=["state", "hidden_reason"])
-    audit_record(actor=actor, action="review.hide", subject=review, details=reason)
+        raise Refused(_("Please give a reason."), code="reason")
+    check_scope(actor, None)  # moderation is the district's, not the venue's
+    review = transition(
+        review,
+        "hide",
+        actor=actor,
+        reason=reason.strip(),
+        fields={"hidden_reason": reason.strip()},
+    )
     _refresh_venue_rating(review.venue)
     return review
 
 
 @transaction.atomic
 def review_unhide(*, review: Review, actor: User) -> Review:
-    review.state = Review.State.VISIBLE
-    review.hidden_reason = ""
-    review.save(update_fields=["state", "hidden_reason"])
-    audit_record(actor=actor, action="review.unhide", subject=review)
+    check_scope(actor, None)
+    review = transition(review, "unhide", actor=actor, fields={"hidden_reason": ""})
     _refresh_venue_rating(review.venue)
     return review
 
@@ -169,26 +168,13 @@ STEP_TITLES = {
 }
 
 
-def _step(appeal: Appeal, *, to: str, allowed_from: tuple, actor, note="", **fields):
-    locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if locked.state not in allowed_from:
-        raise FeedbackRefused(
-            _("This item is already “%(state)s”; it cannot become “%(to)s”.")
-            % {"state": locked.get_state_display(), "to": Appeal.State(to).label},
-            code="wrong_state",
-        )
-    from_state = locked.state
-    locked.state = to
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["state", *fields])
-    AppealEvent.objects.create(
-        appeal=locked, actor=actor, from_state=from_state, to_state=to, note=note
-    )
+def _step(appeal: Appeal, action: str, *, actor: User, note="", **fields) -> Appeal:
+    """One step of the loop; the submitter is told of each."""
+    appeal = transition(appeal, action, actor=actor, reason=note, fields=fields)
     with translation.override(settings.LANGUAGE_CODE):
-        title = str(STEP_TITLES[to])
-    notify(user=locked.user, title=title, body=note, url=locked.get_absolute_url())
-    return locked
+        title = str(STEP_TITLES[appeal.state])
+    notify(user=appeal.user, title=title, body=note, url=appeal.get_absolute_url())
+    return appeal
 
 
 @transaction.atomic
@@ -213,7 +199,7 @@ def appeal_submit(
         appeal.photo = photo.image
         appeal.photo_thumbnail = photo.thumbnail
         appeal.save(update_fields=["photo", "photo_thumbnail"])
-    AppealEvent.objects.create(appeal=appeal, actor=user, to_state=appeal.state)
+    record_event(appeal, actor=user, to_state=appeal.state)
     with translation.override(settings.LANGUAGE_CODE):
         title = str(STEP_TITLES[Appeal.State.SUBMITTED])
     notify(user=user, title=title, url=appeal.get_absolute_url())
@@ -222,23 +208,18 @@ def appeal_submit(
 
 @transaction.atomic
 def appeal_accept(*, appeal: Appeal, actor: User) -> Appeal:
-    return _step(
-        appeal,
-        to=Appeal.State.ACCEPTED,
-        allowed_from=(Appeal.State.SUBMITTED,),
-        actor=actor,
-        accepted_at=timezone.now(),
-    )
+    check_scope(actor, appeal.venue)
+    return _step(appeal, "accept", actor=actor, accepted_at=timezone.now())
 
 
 @transaction.atomic
 def appeal_resolve(*, appeal: Appeal, actor: User, reply: str) -> Appeal:
     if not reply.strip():
-        raise FeedbackRefused(_("Please write what was done."), code="reply")
+        raise Refused(_("Please write what was done."), code="reply")
+    check_scope(actor, appeal.venue)
     return _step(
         appeal,
-        to=Appeal.State.RESOLVED,
-        allowed_from=(Appeal.State.ACCEPTED,),
+        "resolve",
         actor=actor,
         note=reply.strip(),
         reply=reply.strip(),
@@ -250,11 +231,11 @@ def appeal_resolve(*, appeal: Appeal, actor: User, reply: str) -> Appeal:
 def appeal_close(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """For items that cannot be acted on (duplicate, out of scope)."""
     if not reason.strip():
-        raise FeedbackRefused(_("Please give a reason."), code="reason")
+        raise Refused(_("Please give a reason."), code="reason")
+    check_scope(actor, appeal.venue)
     return _step(
         appeal,
-        to=Appeal.State.CLOSED,
-        allowed_from=Appeal.OPEN,
+        "close",
         actor=actor,
         note=reason.strip(),
         close_reason=reason.strip(),
@@ -268,22 +249,14 @@ def appeal_confirm(
 ) -> Appeal:
     """The submitter's verdict. Dissatisfied reopens once, then closes and flags."""
     if appeal.user_id != user.pk:
-        raise FeedbackRefused(_("Only the submitter can confirm."), code="not_owner")
+        raise Refused(_("Only the submitter can confirm."), code="not_owner")
     if satisfied:
-        return _step(
-            appeal,
-            to=Appeal.State.CONFIRMED,
-            allowed_from=(Appeal.State.RESOLVED,),
-            actor=user,
-            note=note,
-            satisfied=True,
-        )
+        return _step(appeal, "confirm", actor=user, note=note, satisfied=True)
     if not appeal.reopened:
         now = timezone.now()
         return _step(
             appeal,
-            to=Appeal.State.ACCEPTED,
-            allowed_from=(Appeal.State.RESOLVED,),
+            "reopen",
             actor=user,
             note=note,
             satisfied=False,
@@ -292,8 +265,7 @@ def appeal_confirm(
         )
     return _step(
         appeal,
-        to=Appeal.State.CLOSED,
-        allowed_from=(Appeal.State.RESOLVED,),
+        "close_dissatisfied",
         actor=user,
         note=note,
         satisfied=False,

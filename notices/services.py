@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
@@ -14,22 +14,10 @@ from notices.attachments import CheckedPdf, check_pdf
 from notices.html import plain_text, sanitize_html
 from notices.models import Notice
 from qunxian.models import User
-from qunxian.roles import is_system_admin
 from qunxian.services import audit_record
 from venues.images import Upload
 from venues.models import Organization, Venue
-
-
-def _check_may_publish(*, actor: User, venue: Venue | None) -> None:
-    """Admins publish anything; a manager only for a venue they manage.
-
-    The views already scope their querysets; this keeps a service called from
-    anywhere else (a shell, a future API) from publishing in someone's name.
-    """
-    if is_system_admin(actor):
-        return
-    if venue is None or not venue.managers.filter(pk=actor.pk).exists():
-        raise PermissionDenied
+from venues.permissions import check_scope
 
 
 def _fill(
@@ -119,7 +107,7 @@ def notice_create(
     With a `venue`, the notice is that venue's and its organisation is the
     venue's; without one it is district-wide, which only admins may publish.
     """
-    _check_may_publish(actor=actor, venue=venue)
+    check_scope(actor, venue)
     notice = Notice(author=actor)
     _fill(
         notice,
@@ -164,8 +152,8 @@ def notice_update(
     remove_attachment: bool = False,
 ) -> Notice:
     """Edit in place; a new attachment replaces the old, which is then deleted."""
-    _check_may_publish(actor=actor, venue=notice.venue)
-    _check_may_publish(actor=actor, venue=venue)
+    check_scope(actor, notice.venue)
+    check_scope(actor, venue)
     # Locked so that two editors replacing the attachment at once each delete
     # the file the other's row no longer points at, and never one still in use.
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -201,7 +189,7 @@ def notice_update(
 
 @transaction.atomic
 def notice_delete(*, notice: Notice, actor: User) -> None:
-    _check_may_publish(actor=actor, venue=notice.venue)
+    check_scope(actor, notice.venue)
     audit_record(
         actor=actor, action="notice.delete", subject=notice, details=notice.kind
     )

@@ -103,6 +103,20 @@ AUDIT_ACTIONS = {
     "activity.create": _("Activity created"),
     "activity.update": _("Activity edited"),
     "activity.cancel": _("Activity cancelled"),
+    # The staff's decisions and the users' own steps, through qunxian.workflow.
+    "booking.approve": _("Booking approved"),
+    "booking.reject": _("Booking rejected"),
+    "booking.cancel": _("Booking cancelled"),
+    "booking.check_in": _("Booking checked in"),
+    "booking.no_show": _("Booking marked as a no-show"),
+    "appeal.accept": _("Feedback accepted"),
+    "appeal.resolve": _("Feedback resolved"),
+    "appeal.close": _("Feedback closed"),
+    "appeal.confirm": _("Feedback confirmed by its submitter"),
+    "appeal.reopen": _("Feedback reopened by its submitter"),
+    "appeal.close_dissatisfied": _("Feedback closed: its submitter was not satisfied"),
+    "signup.cancel": _("Sign-up cancelled"),
+    "signup.check_in": _("Sign-up checked in"),
 }
 
 
@@ -140,6 +154,43 @@ class AuditEntry(models.Model):
     @property
     def subject_type_label(self):
         return AUDIT_SUBJECTS.get(self.subject_type, self.subject_type)
+
+
+class Event(models.Model):
+    """One transition of an object with states: who, when, from what to what, why.
+
+    An app's event table derives from this and adds its foreign key to the
+    object (`related_name="events"`) and `states`, the object's TextChoices;
+    `qunxian.workflow` writes the rows.
+    """
+
+    states: type[models.TextChoices]
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_state or '·'} → {self.to_state}"
+
+    def _label(self, value: str) -> str:
+        return dict(self.states.choices).get(value, value)
+
+    # Named as Django names them for a field with choices, which these are not:
+    # the choices are the object's, and differ by table.
+    def get_from_state_display(self) -> str:
+        return self._label(self.from_state)
+
+    def get_to_state_display(self) -> str:
+        return self._label(self.to_state)
 
 
 class Notification(models.Model):

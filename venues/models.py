@@ -92,6 +92,12 @@ class VenueQuerySet(models.QuerySet):
 
 
 class Venue(models.Model):
+    """A service venue (阵地) of an organisation.
+
+    active ⇄ suspended: an administrator suspends it, with a reason, to take it
+    off the user end, and reactivates it with another.
+    """
+
     class Category(models.TextChoices):
         WORKERS_HOME = "workers_home", _("Workers' home 职工之家")
         OUTDOOR_STATION = (
@@ -106,6 +112,12 @@ class Venue(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
+
+    STATE_FIELD = "status"
+    TRANSITIONS = {
+        "suspend": ((Status.ACTIVE,), Status.SUSPENDED),
+        "reactivate": ((Status.SUSPENDED,), Status.ACTIVE),
+    }
 
     name = models.CharField(_("name"), max_length=100)
     organization = models.ForeignKey(

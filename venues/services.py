@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from qunxian.models import User
 from qunxian.services import audit_record, user_create, user_deactivate
+from qunxian.workflow import Refused, transition
 from venues.hours import HoursRange, overlapping_pairs
 from venues.images import ProcessedImage
 from venues.models import (
@@ -58,7 +59,9 @@ def venue_count_activity_attendance(*, venue: Venue) -> None:
 def venue_add_manager(*, venue: Venue, user: User, actor: User | None) -> None:
     """Names `user` a manager of `venue`; naming them twice records nothing."""
     if not user.is_active:
-        raise ValidationError(_("A deactivated account cannot manage a venue."))
+        raise Refused(
+            _("A deactivated account cannot manage a venue."), code="inactive"
+        )
     if venue.managers.filter(pk=user.pk).exists():
         return
     venue.managers.add(user)
@@ -344,7 +347,7 @@ def photo_add(
     locked = _lock_venue(venue)
     stats = locked.photos.aggregate(count=Count("pk"), last=Max("position"))
     if stats["count"] >= MAX_PHOTOS_PER_VENUE:
-        raise ValidationError(
+        raise Refused(
             _("A venue can have at most %(max)s photos. Delete one first.")
             % {"max": MAX_PHOTOS_PER_VENUE},
             code="too_many_photos",
@@ -527,14 +530,13 @@ def venue_suspend(*, venue: Venue, actor: User, reason: str) -> Venue:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the venue is suspended.")})
-    venue = Venue.objects.select_for_update().get(pk=venue.pk)
-    if venue.status == Venue.Status.SUSPENDED:
-        raise ValidationError(_("This venue is already suspended."))
-    venue.status = Venue.Status.SUSPENDED
-    venue.status_reason = reason[:200]
-    venue.save(update_fields=["status", "status_reason", "updated_at"])
-    audit_record(actor=actor, action="venue.suspend", subject=venue, details=reason)
-    return venue
+    return transition(
+        venue,
+        "suspend",
+        actor=actor,
+        reason=reason,
+        fields={"status_reason": reason[:200]},
+    )
 
 
 @transaction.atomic
@@ -542,14 +544,9 @@ def venue_reactivate(*, venue: Venue, actor: User, reason: str) -> Venue:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the venue is reactivated.")})
-    venue = Venue.objects.select_for_update().get(pk=venue.pk)
-    if venue.status == Venue.Status.ACTIVE:
-        raise ValidationError(_("This venue is already active."))
-    venue.status = Venue.Status.ACTIVE
-    venue.status_reason = ""
-    venue.save(update_fields=["status", "status_reason", "updated_at"])
-    audit_record(actor=actor, action="venue.reactivate", subject=venue, details=reason)
-    return venue
+    return transition(
+        venue, "reactivate", actor=actor, reason=reason, fields={"status_reason": ""}
+    )
 
 
 def _save_organization(organization: Organization) -> None:

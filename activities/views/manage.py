@@ -17,8 +17,8 @@ from activities import services
 from activities.forms import ActivityForm, ReasonForm
 from activities.models import Activity, SignUp
 from activities.permissions import managed_activities, managed_signups
-from activities.services import ActivityRefused
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.workflow import Refused
 from venues.permissions import managed_venues
 
 State = SignUp.State
@@ -106,7 +106,7 @@ def cancel(request, pk):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         services.activity_cancel(activity=activity, actor=request.user, reason=reason)
-    except ActivityRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
@@ -157,7 +157,7 @@ def check_in(request, pk):
     )
     try:
         services.signup_check_in(signup=signup, actor=request.user)
-    except ActivityRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(

@@ -14,7 +14,8 @@ from activities.audience import order_for_user
 from activities.filters import ActivityFilter
 from activities.models import Activity, SignUp
 from activities.permissions import own_signups
-from activities.services import ActivityRefused, signup_cancel, signup_create
+from activities.services import signup_cancel, signup_create
+from qunxian.workflow import Refused
 from venues.models import Venue
 
 State = SignUp.State
@@ -103,7 +104,7 @@ def sign_up(request, pk):
     activity = get_object_or_404(visible_activities(), pk=pk)
     try:
         signup = signup_create(activity=activity, user=request.user)
-    except ActivityRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         if signup.state == State.CONFIRMED:
@@ -129,7 +130,7 @@ def cancel(request, pk):
     )
     try:
         signup_cancel(signup=signup, actor=request.user)
-    except ActivityRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Your sign-up was cancelled."))

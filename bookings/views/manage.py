@@ -30,9 +30,9 @@ from bookings.forms import (
 )
 from bookings.models import Booking, BookingEvent
 from bookings.permissions import managed_bookings
-from bookings.services import BookingRefused
 from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.workflow import Refused
 from venues.models import Space
 from venues.permissions import managed_venues
 
@@ -85,7 +85,7 @@ def _decide(request, booking: Booking, action: str, reason: str = "") -> str:
             services.booking_approve(booking=booking, actor=request.user)
         else:
             services.booking_reject(booking=booking, actor=request.user, reason=reason)
-    except BookingRefused as refused:
+    except Refused as refused:
         return refused.message
     return ""
 
@@ -177,7 +177,7 @@ def _act(request, pk, act, done_message: str, *, with_reason: bool = False):
         kwargs["reason"] = form.cleaned_data["reason"]
     try:
         act(booking=booking, actor=request.user, **kwargs)
-    except BookingRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, done_message % {"booking": _label(booking)})
@@ -327,7 +327,7 @@ class CheckInByCodeView(ManagerRequiredMixin, FormView):
             return self.form_invalid(form)
         try:
             services.booking_check_in(booking=booking, actor=self.request.user)
-        except BookingRefused as refused:
+        except Refused as refused:
             messages.error(self.request, refused.message)
             return redirect(
                 f"{reverse('manage:booking_check_in_code')}?code={booking.check_in_code}"

@@ -16,7 +16,8 @@ from bookings.availability import day_slots, rules_for
 from bookings.forms import BookingForm, DayForm
 from bookings.models import Booking
 from bookings.permissions import own_bookings
-from bookings.services import BookingRefused, booking_cancel, booking_create
+from bookings.services import booking_cancel, booking_create
+from qunxian.workflow import Refused
 from venues.models import Space, Venue
 
 
@@ -79,7 +80,7 @@ class BookingCreateView(LoginRequiredMixin, FormView):
             booking = booking_create(
                 user=self.request.user, space=self.space, **form.cleaned_data
             )
-        except BookingRefused as refused:
+        except Refused as refused:
             form.add_error(None, refused)
             return self.render_to_response(
                 self.get_context_data(form=form, alternatives=refused.alternatives)
@@ -156,7 +157,7 @@ def cancel(request, pk):
     booking = get_object_or_404(own_bookings(request.user), pk=pk)
     try:
         booking_cancel(booking=booking, actor=request.user)
-    except BookingRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Your booking was cancelled."))

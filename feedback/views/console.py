@@ -19,10 +19,10 @@ from feedback.filters import ConsoleAppealFilter, ConsoleReviewFilter
 from feedback.forms import ReviewHideForm
 from feedback.models import Review, ReviewPhoto
 from feedback.permissions import district_appeals
-from feedback.services import FeedbackRefused
 from feedback.views import handling
 from qunxian.http import redirect_back
 from qunxian.roles import AdminRequiredMixin, admin_required
+from qunxian.workflow import Refused
 
 PAGE_SIZE = 50
 
@@ -118,7 +118,7 @@ def review_hide(request, pk):
         services.review_hide(
             review=review, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except FeedbackRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
@@ -133,10 +133,14 @@ def review_hide(request, pk):
 @require_POST
 def review_unhide(request, pk):
     review = _review(pk)
-    services.review_unhide(review=review, actor=request.user)
-    messages.success(
-        request,
-        _("The review by %(user)s of %(venue)s is shown again.")
-        % {"user": review.user, "venue": review.venue.name},
-    )
+    try:
+        services.review_unhide(review=review, actor=request.user)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("The review by %(user)s of %(venue)s is shown again.")
+            % {"user": review.user, "venue": review.venue.name},
+        )
     return redirect_back(request, reverse("console:review_list"))

@@ -16,7 +16,7 @@ from feedback import services
 from feedback.forms import AppealCloseForm, AppealResolveForm
 from feedback.models import Appeal, AppealEvent
 from feedback.selectors import handling_order
-from feedback.services import FeedbackRefused
+from qunxian.workflow import Refused
 
 State = Appeal.State
 
@@ -92,7 +92,7 @@ class AppealHandlingView(DetailView):
 def _step(request, act, appeal: Appeal, done: str, **kwargs) -> bool:
     try:
         appeal = act(appeal=appeal, actor=request.user, **kwargs)
-    except FeedbackRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return False
     messages.success(request, done % {"appeal": appeal})

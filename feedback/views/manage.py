@@ -18,10 +18,10 @@ from feedback.filters import ManagerAppealFilter, ManagerReviewFilter
 from feedback.forms import ReviewReplyForm
 from feedback.models import ReviewPhoto
 from feedback.permissions import managed_appeals, managed_reviews
-from feedback.services import FeedbackRefused
 from feedback.views import handling
 from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.workflow import Refused
 
 PAGE_SIZE = 50
 
@@ -128,7 +128,7 @@ def review_reply(request, pk):
         services.review_reply(
             review=review, actor=request.user, text=form.cleaned_data["reply"]
         )
-    except FeedbackRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect("manage:review_detail", pk)
     messages.success(

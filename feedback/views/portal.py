@@ -16,12 +16,12 @@ from django.views.generic import DetailView, FormView, TemplateView
 from feedback.forms import AppealConfirmForm, AppealForm, ReviewForm
 from feedback.models import Appeal, Review, ReviewPhoto
 from feedback.services import (
-    FeedbackRefused,
     appeal_confirm,
     appeal_submit,
     review_booking_for,
     review_create,
 )
+from qunxian.workflow import Refused
 from venues.models import Venue
 
 REVIEWS_PER_PAGE = 10
@@ -90,11 +90,11 @@ class ReviewCreateView(LoginRequiredMixin, FormView):
         return get_object_or_404(Venue.objects.published(), pk=self.kwargs["venue_id"])
 
     @cached_property
-    def refusal(self) -> FeedbackRefused | None:
+    def refusal(self) -> Refused | None:
         """Why the user may not review this venue now, or None if they may."""
         try:
             review_booking_for(user=self.request.user, venue=self.venue)
-        except FeedbackRefused as refused:
+        except Refused as refused:
             return refused
         return None
 
@@ -112,7 +112,7 @@ class ReviewCreateView(LoginRequiredMixin, FormView):
                 text=form.cleaned_data["text"],
                 photos=form.cleaned_data["photos"],
             )
-        except FeedbackRefused as refused:
+        except Refused as refused:
             form.add_error(None, refused)
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you! Your review is published."))
@@ -237,7 +237,7 @@ def confirm(request, pk):
             satisfied=satisfied,
             note=form.cleaned_data["note"],
         )
-    except FeedbackRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect(appeal)
     if satisfied:

@@ -15,13 +15,18 @@ def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 @pytest.fixture
-def space(db):
-    return bookable_space(capacity=10)
+def space(manager_a):
+    """A bookable space at a venue manager_a runs."""
+    space = bookable_space(capacity=10)
+    space.venue.managers.add(manager_a)
+    return space
 
 
 @pytest.fixture
-def room(db):
-    return bookable_space(capacity=12, exclusive=True, approval="auto")
+def room(manager_a):
+    room = bookable_space(capacity=12, exclusive=True, approval="auto")
+    room.venue.managers.add(manager_a)
+    return room
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from bookings.models import Booking, Slot
-from bookings.services import BookingRefused, booking_create
+from bookings.services import booking_create
+from qunxian.workflow import Refused
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, bookable_space
 
@@ -38,7 +39,7 @@ def race(space, attempts, *, headcount=1, slot_count=1):
                 contact_phone=user.phone,
             )
             results.append("booked")
-        except BookingRefused as refused:
+        except Refused as refused:
             results.append(refused.code)
         finally:
             connections.close_all()

@@ -7,7 +7,6 @@ from django.utils import timezone
 from bookings.availability import day_slots
 from bookings.models import Booking, BookingEvent, Slot
 from bookings.services import (
-    BookingRefused,
     booking_approve,
     booking_cancel,
     booking_check_in,
@@ -19,6 +18,7 @@ from bookings.services import (
     seat_drift,
 )
 from qunxian.models import Notification
+from qunxian.workflow import Refused
 from tests.bookings.conftest import at
 from tests.factories import ClosureFactory, UserFactory, bookable_space
 
@@ -71,7 +71,7 @@ def test_request_in_an_automatic_space_is_approved_and_the_user_told(room, worke
     ],
 )
 def test_requests_outside_the_rules_are_refused(space, worker, start, code):
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, start())
     assert refused.value.code == code
     assert not Booking.objects.exists() and not Slot.objects.exists()
@@ -79,7 +79,7 @@ def test_requests_outside_the_rules_are_refused(space, worker, start, code):
 
 def test_request_inside_the_minimum_notice_is_refused(space, worker):
     now = at(1, 9, 30)
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, at(1, 10), now=now)
     assert refused.value.code == "timing"
 
@@ -91,19 +91,19 @@ def test_closed_day_offers_no_slots_and_refuses_requests(space, worker):
         reason="设备检修",
     )
     assert day_slots(space, at(2, 0).date()) == []
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         book(worker, space, at(2, 10))
 
 
 @pytest.mark.parametrize("headcount", [0, -1, 11, 10_000])
 def test_headcount_must_fit_the_space(space, worker, headcount):
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, at(1, 10), headcount=headcount)
     assert refused.value.code == "headcount"
 
 
 def test_too_many_consecutive_slots_are_refused(space, worker):
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, at(1, 10), slot_count=3)
     assert refused.value.code == "slot_count"
 
@@ -111,14 +111,14 @@ def test_too_many_consecutive_slots_are_refused(space, worker):
 def test_per_user_limit_of_active_bookings(space, worker):
     for hour in (9, 11, 13):
         book(worker, space, at(1, hour))
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, at(1, 15))
     assert refused.value.code == "user_limit"
 
 
 def test_seats_run_out_with_a_friendly_offer_of_other_slots(space, users):
     book(users[0], space, at(1, 10), headcount=6)
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(users[1], space, at(1, 10), headcount=5)
     assert refused.value.code == "taken"
     assert [slot.start for slot in refused.value.alternatives] == [
@@ -133,14 +133,14 @@ def test_seats_run_out_with_a_friendly_offer_of_other_slots(space, users):
 
 def test_exclusive_space_takes_one_booking_per_slot(room, users):
     book(users[0], room, at(1, 10), headcount=1)
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(users[1], room, at(1, 10), headcount=1)
     assert refused.value.code == "taken"
 
 
 def test_same_person_cannot_hold_the_same_slot_twice(space, worker):
     book(worker, space, at(1, 10))
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         book(worker, space, at(1, 10))
     assert refused.value.code == "duplicate"
     assert Booking.objects.count() == 1
@@ -184,7 +184,7 @@ def test_approve_then_check_in(space, worker, manager_a):
 
 def test_reject_needs_a_reason_and_gives_seats_back(space, worker, manager_a):
     booking = book(worker, space, at(1, 10), headcount=3)
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         booking_reject(booking=booking, actor=manager_a, reason=" ")
     booking = booking_reject(booking=booking, actor=manager_a, reason="场地维修")
     assert booking.state == State.REJECTED
@@ -195,7 +195,7 @@ def test_reject_needs_a_reason_and_gives_seats_back(space, worker, manager_a):
 
 def test_user_cancels_before_the_cutoff_only(space, worker):
     booking = book(worker, space, at(1, 10))
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         booking_cancel(booking=booking, actor=worker, now=at(1, 8, 30))
     assert refused.value.code == "cutoff"
     booking = booking_cancel(booking=booking, actor=worker, now=at(1, 7, 30))
@@ -222,7 +222,7 @@ def test_transitions_from_the_wrong_state_are_refused(
     elif setup == "cancelled":
         booking = booking_cancel(booking=booking, actor=worker)
     events = BookingEvent.objects.count()
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         action(booking, manager_a)
     assert refused.value.code == "wrong_state"
     assert BookingEvent.objects.count() == events
@@ -230,7 +230,7 @@ def test_transitions_from_the_wrong_state_are_refused(
 
 def test_no_show_only_after_the_start(space, worker, manager_a):
     booking = booking_approve(booking=book(worker, space, at(1, 10)), actor=manager_a)
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         booking_mark_no_show(booking=booking, actor=manager_a, now=at(1, 9))
     booking = booking_mark_no_show(booking=booking, actor=manager_a, now=at(1, 10, 5))
     assert booking.state == State.NO_SHOW
@@ -238,9 +238,9 @@ def test_no_show_only_after_the_start(space, worker, manager_a):
 
 def test_check_in_window(space, worker, manager_a):
     booking = booking_approve(booking=book(worker, space, at(1, 10)), actor=manager_a)
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         booking_check_in(booking=booking, actor=manager_a, now=at(1, 9))
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         booking_check_in(booking=booking, actor=manager_a, now=at(1, 11))
 
 

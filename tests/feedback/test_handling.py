@@ -106,7 +106,7 @@ def test_manager_resolves_an_accepted_appeal_with_a_reply(as_manager_a, venue_a)
     assert appeal.state == State.RESOLVED
     assert appeal.reply == "已添置微波炉一台。"
     assert appeal.resolved_at is not None
-    assert appeal.events.get().note == "已添置微波炉一台。"
+    assert appeal.events.get().reason == "已添置微波炉一台。"
     notice = Notification.objects.get(user=appeal.user)
     assert notice.body == "已添置微波炉一台。"
 
@@ -132,7 +132,7 @@ def test_manager_closes_an_open_appeal_with_a_reason(
     assert appeal.state == State.CLOSED
     assert appeal.close_reason == reason
     assert appeal.closed_at is not None
-    assert appeal.events.get().note == reason
+    assert appeal.events.get().reason == reason
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_manager_closes_an_open_appeal_with_a_reason(
         (State.SUBMITTED, "resolve", {"reply": "已处理"}, "cannot become"),
         (State.RESOLVED, "accept", {}, "cannot become"),
         (State.CONFIRMED, "close", {"why": "duplicate"}, "cannot become"),
-        (State.ACCEPTED, "accept", {}, "cannot become"),
+        (State.ACCEPTED, "accept", {}, "is already “Accepted”."),
         (State.ACCEPTED, "resolve", {"reply": "   "}, "Please write what was done."),
         (State.ACCEPTED, "resolve", {}, "Please write what was done."),
         (State.SUBMITTED, "close", {}, "Please give a reason."),
@@ -548,7 +548,7 @@ def test_appeal_text_is_escaped_on_handler_pages(
 ):
     appeal = appeal_at(venue_a, late=True, text=XSS)
     AppealEvent.objects.create(
-        appeal=appeal, actor=appeal.user, to_state=State.SUBMITTED, note=XSS
+        appeal=appeal, actor=appeal.user, to_state=State.SUBMITTED, reason=XSS
     )
     district = appeal_at(None, text=XSS, close_reason=XSS, reply=XSS)
     pages = [

@@ -589,7 +589,7 @@ def test_confirm_of_an_open_appeal_changes_nothing(client_w, worker, walk_in):
     appeal = appeal_submit(user=worker, venue=walk_in, kind="help", text="求助")
     response = confirm(client_w, appeal, "yes")
     assert response.status_code == 302
-    assert texts(response)[0].startswith("This item is already")
+    assert texts(response)[0].startswith("This feedback item is already")
     appeal.refresh_from_db()
     assert appeal.state == Appeal.State.SUBMITTED and appeal.events.count() == 1
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from notices.attachments import MAX_ATTACHMENT_BYTES
 from notices.models import Notice
 from notices.services import notice_create, notice_delete, notice_update
 from qunxian.models import AuditEntry
+from qunxian.workflow import Refused
 from tests.factories import MINIMAL_PDF, NoticeFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -221,19 +222,26 @@ def test_a_venue_notice_of_another_organisation_is_refused(
 
 
 def test_a_manager_cannot_publish_district_wide(manager_a):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused) as refused:
         create(manager_a, organization=OrganizationFactory())
+    assert refused.value.code == "out_of_scope"
+    assert not Notice.objects.exists()
 
 
 def test_a_manager_cannot_publish_for_another_venue(manager_a, venue_b):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused) as refused:
         create(manager_a, venue=venue_b)
+    assert refused.value.code == "out_of_scope"
+    assert not Notice.objects.exists()
 
 
 def test_a_manager_cannot_move_a_notice_to_another_venue(manager_a, venue_a, venue_b):
     notice = create(manager_a, venue=venue_a)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused) as refused:
         notice_update(actor=manager_a, **update_kwargs(notice, venue=venue_b))
+    assert refused.value.code == "out_of_scope"
+    notice.refresh_from_db()
+    assert notice.venue == venue_a
 
 
 def test_a_policy_needs_a_topic(admin_user):
