@@ -279,6 +279,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "群团e家 <noreply@localhost>")
 
+# Text messages: a dotted path to a backend class (see qunxian/sms.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "qunxian.sms.ConsoleBackend")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
