@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "leaflet",
     "csp",
+    # The demo loader: it imports from every app, and none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
