@@ -1,3 +1,7 @@
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -77,12 +81,26 @@ def user_deactivate(*, user: User, actor: User) -> None:
     audit_record(actor=actor, action="user.deactivate", subject=user)
 
 
+_mail_muted = contextvars.ContextVar("mail_muted", default=False)
+
+
+@contextlib.contextmanager
+def notification_mail_muted() -> Iterator[None]:
+    """Inbox messages only, no e-mail, for writes nobody should hear of (the demo)."""
+    token = _mail_muted.set(True)
+    try:
+        yield
+    finally:
+        _mail_muted.reset(token)
+
+
 def notify(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
     """Put a message in the user's inbox and, after commit, e-mail it if we can."""
     notification = Notification.objects.create(
         user=user, title=title, body=body, url=url
     )
-    if user.email:
+    # Decided now, not at commit: the commit may come after the muted block.
+    if user.email and not _mail_muted.get():
         transaction.on_commit(
             lambda: send_mail(
                 subject=f"[{_('Qunxian e-Home')}] {title}",

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "leaflet",
     "csp",
+    # The demo loader: it imports from every app, and none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

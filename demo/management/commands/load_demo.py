@@ -1,9 +1,8 @@
-"""``manage.py load_demo``: the Putuo demo: venues, accounts, and activity."""
+"""``manage.py load_demo``: the Putuo demo in every app; prints the accounts."""
 
 from django.core.management.base import BaseCommand
 
-from feedback.demo import load_activity_demo
-from venues.demo import load_demo
+from demo.load import load_demo
 
 ROLE_LABELS = {
     "worker": "职工 worker",
@@ -18,12 +17,14 @@ URLS = [
 
 
 class Command(BaseCommand):
-    help = "Load the Putuo District demo data (idempotent: safe to run again)."
+    help = (
+        "Load the Putuo District demo data. Safe to run again: it keeps what "
+        "people did and sends no e-mail."
+    )
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 2
-        summary = load_demo(stdout=self.stdout if verbose else None)
-        activity = load_activity_demo()
+        summary = load_demo(say=self.stdout.write if verbose else None)
 
         out = self.stdout.write
         out(
@@ -39,10 +40,14 @@ class Command(BaseCommand):
             )
         )
         out(
-            f"演示活动 Demo activity: {activity['attended_reviews']} 次到访并评价 "
-            f"visits with reviews, {activity['appeals']} 条诉求 feedback items, "
-            f"{activity['pending_requests']} 个待审核预约 requests awaiting approval; "
-            "近三个月指数已计算 indexes of the last three months computed."
+            f"演示活动 Demo activity: {summary['visits']} 次到访 visits, "
+            f"{summary['reviews']} 条评价 reviews, "
+            f"{summary['appeals']} 条诉求 feedback items, "
+            f"{summary['pending_requests']} 个待审核预约 requests awaiting approval; "
+            f"{summary['activities']} 场活动 activities in "
+            f"{summary['series']} 个系列 series; "
+            f"{summary['notice']} 条通知 notices, {summary['policy']} 条政策法规 "
+            "policies; 近三个月指数已计算 indexes of the last three months computed."
         )
         out("")
         out("演示账号 Demo accounts:")

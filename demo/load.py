@@ -1,0 +1,53 @@
+"""Load the whole demo in one transaction, with no e-mail sent; return a summary.
+
+Safe to run again: see `DemoRow` for how it finds its own rows and leaves
+everyone else's alone.
+"""
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
+from demo.loaders.activities import load_activities
+from demo.loaders.bookings import load_requests, load_visits
+from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
+from demo.loaders.notices import load_notices
+from demo.loaders.venues import load_venues
+from qunxian.services import notification_mail_muted
+
+
+def load_demo(say: Callable[[str], None] | None = None) -> dict:
+    started = time.perf_counter()
+    say = say or (lambda message: None)
+    # Password hashing and photo drawing are CPU-bound and release the GIL;
+    # they run in threads while this thread writes the rows.
+    with (
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool,
+        notification_mail_muted(),
+        transaction.atomic(),
+    ):
+        hashes = {
+            a["username"]: pool.submit(make_password, a["password"])
+            for a in DEMO_ACCOUNTS
+        }
+        summary = load_venues(pool, say)
+        venues = summary.pop("venues_by_name")
+        people = load_accounts(venues, hashes)
+        say(f"accounts 演示账号: {len(DEMO_ACCOUNTS)}")
+        visits = load_visits(people, venues)
+        summary["visits"] = len(visits)
+        summary["reviews"] = load_reviews(visits, people)
+        summary["pending_requests"] = load_requests(people, venues)
+        summary["appeals"] = load_appeals(people, venues)
+        say(f"visits 到访: {len(visits)}, feedback 诉求: {summary['appeals']}")
+        summary |= load_activities(people, venues)
+        summary |= load_notices(people, venues)
+        load_indexes()
+    summary["accounts"] = printed_accounts()
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return summary
