@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Series, SignUp
+from bookings.services import check_in_opens, too_early_to_check_in
 from qunxian.models import User
 from qunxian.services import audit_record, notify
 from qunxian.workflow import Refused, record_event, transition
@@ -29,7 +30,6 @@ from venues.services import venue_count_activity_attendance
 State = SignUp.State
 
 #: Check-in at the door opens this long before the start.
-CHECK_IN_OPENS = datetime.timedelta(hours=1)
 
 EDITABLE_FIELDS = (
     "title",
@@ -323,10 +323,8 @@ def signup_check_in(
     def door_open(_signup: SignUp) -> None:
         if activity.status != Activity.Status.PUBLISHED:
             raise Refused(_("This activity has been cancelled."), code="cancelled")
-        if now < activity.starts_at - CHECK_IN_OPENS:
-            raise Refused(
-                _("Check-in opens one hour before the start."), code="too_early"
-            )
+        if now < activity.starts_at - check_in_opens():
+            raise too_early_to_check_in()
         if now >= activity.ends_at:
             raise Refused(_("This activity is over."), code="too_late")
 

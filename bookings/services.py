@@ -38,11 +38,8 @@ def _check_request(
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
     """The slots asked for, or Refused saying which rule they break."""
     rules = rules_for(space)
-    venue = space.venue
-    if venue.status != Venue.Status.ACTIVE or not venue.is_bookable:
-        raise Refused(_("This venue does not take bookings."))
-    if not space.is_active:
-        raise Refused(_("This space is not open for booking."))
+    if not Space.objects.bookable().filter(pk=space.pk).exists():
+        raise Refused(_("This space does not take bookings."), code="not_bookable")
     if not 1 <= headcount <= space.capacity:
         raise Refused(
             _("The number of people must be between 1 and %(capacity)s.")
@@ -281,7 +278,16 @@ def booking_cancel(
     return booking
 
 
-CHECK_IN_OPENS = datetime.timedelta(minutes=30)
+def check_in_opens() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+
+
+def too_early_to_check_in() -> Refused:
+    return Refused(
+        _("Check-in opens %(minutes)s minutes before the start.")
+        % {"minutes": settings.CHECK_IN_OPENS_MINUTES},
+        code="too_early",
+    )
 
 
 @transaction.atomic
@@ -290,10 +296,8 @@ def booking_check_in(
 ) -> Booking:
     now = now or timezone.now()
     check_scope(actor, booking.space.venue)
-    if now < booking.start - CHECK_IN_OPENS:
-        raise Refused(
-            _("Check-in opens 30 minutes before the start."), code="too_early"
-        )
+    if now < booking.start - check_in_opens():
+        raise too_early_to_check_in()
     if now >= booking.end:
         raise Refused(_("This booking has already ended."), code="too_late")
     return _move(booking, "check_in", actor=actor)

@@ -291,6 +291,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Bookings and activity sign-ups: check-in opens this long before the start.
+CHECK_IN_OPENS_MINUTES = int(os.environ.get("CHECK_IN_OPENS_MINUTES", 30))
+
 # Bookings: after this many no-shows within the window, requests need approval.
 NO_SHOW_LIMIT = int(os.environ.get("NO_SHOW_LIMIT", 3))
 NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", 60))

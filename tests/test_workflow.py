@@ -153,9 +153,16 @@ def test_the_wrong_state_says_what_it_is_and_what_was_asked(
     assert refused.value.message == (
         "This booking is already “Rejected”; it cannot become “Approved”."
     )
-    venue_services.venue_suspend(venue=venue_a, actor=admin_user, reason="整改")
+    venue_services.venue_set_status(
+        venue=venue_a, actor=admin_user, status=Venue.Status.SUSPENDED, reason="整改"
+    )
     with pytest.raises(Refused) as refused:
-        venue_services.venue_suspend(venue=venue_a, actor=admin_user, reason="整改")
+        venue_services.venue_set_status(
+            venue=venue_a,
+            actor=admin_user,
+            status=Venue.Status.SUSPENDED,
+            reason="整改",
+        )
     assert refused.value.message == "This venue is already “Suspended”."
 
 
@@ -444,10 +451,12 @@ def test_cancelling_an_activity_is_one_audit_entry_and_an_event_per_sign_up(
 
 
 def test_venue_suspension_goes_through_the_table(admin_user, venue_a):
-    venue = venue_services.venue_suspend(venue=venue_a, actor=admin_user, reason="整改")
+    venue = venue_services.venue_set_status(
+        venue=venue_a, actor=admin_user, status=Venue.Status.SUSPENDED, reason="整改"
+    )
     assert (venue.status, venue.status_reason) == (Venue.Status.SUSPENDED, "整改")
-    venue = venue_services.venue_reactivate(
-        venue=venue, actor=admin_user, reason="好了"
+    venue = venue_services.venue_set_status(
+        venue=venue, actor=admin_user, status=Venue.Status.ACTIVE, reason="好了"
     )
     assert (venue.status, venue.status_reason) == (Venue.Status.ACTIVE, "")
     assert [(a.action, a.details) for a in AuditEntry.objects.order_by("id")] == [

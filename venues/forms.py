@@ -75,19 +75,7 @@ class ConsoleVenueForm(VenueLocationForm):
 
     class Meta:
         model = Venue
-        fields = [
-            "name",
-            "organization",
-            "category",
-            "town",
-            "address",
-            "lat",
-            "lng",
-            "phone",
-            "description",
-            "is_bookable",
-            "facilities",
-        ]
+        fields = Venue.CONSOLE_FIELDS
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -205,19 +193,11 @@ class ManagerUnassignForm(forms.Form):
 
 class VenueInfoForm(VenueLocationForm):
     """What a venue's managers may edit; name, organisation and status are the
-    console's. The view hands `cleaned_data` to `venue_update_info`."""
+    console's. The view hands `cleaned_data` to `venue_update`."""
 
     class Meta:
         model = Venue
-        fields = [
-            "phone",
-            "address",
-            "description",
-            "lat",
-            "lng",
-            "is_bookable",
-            "facilities",
-        ]
+        fields = Venue.MANAGER_FIELDS
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "description": forms.Textarea(attrs={"rows": 5}),

@@ -119,6 +119,19 @@ class Venue(models.Model):
         "reactivate": ((Status.SUSPENDED,), Status.ACTIVE),
     }
 
+    # What a venue's own managers may change, and what the console may: the
+    # forms of the two ends show these and `venue_update` refuses anything else.
+    MANAGER_FIELDS = (
+        "phone",
+        "address",
+        "description",
+        "lat",
+        "lng",
+        "is_bookable",
+        "facilities",
+    )
+    CONSOLE_FIELDS = ("name", "organization", "category", "town", *MANAGER_FIELDS)
+
     name = models.CharField(_("name"), max_length=100)
     organization = models.ForeignKey(
         Organization,
@@ -290,6 +303,16 @@ class Closure(models.Model):
         return f"{self.start_date}–{self.end_date} {self.reason}"
 
 
+class SpaceQuerySet(models.QuerySet):
+    def bookable(self):
+        """Open for booking, in an active venue that takes bookings."""
+        return self.filter(
+            is_active=True,
+            venue__status=Venue.Status.ACTIVE,
+            venue__is_bookable=True,
+        )
+
+
 class Space(models.Model):
     """A bookable room or area in a venue."""
 
@@ -303,6 +326,8 @@ class Space(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("open for booking"), default=True)
+
+    objects = SpaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["venue", "name"]

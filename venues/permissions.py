@@ -8,11 +8,15 @@ from django.utils.translation import gettext as _
 
 from qunxian.roles import is_system_admin
 from qunxian.workflow import Refused
-from venues.models import Venue
+from venues.models import Space, Venue
 
 
 def managed_venues(user):
     return Venue.objects.managed_by(user)
+
+
+def managed_spaces(user):
+    return Space.objects.filter(venue__in=managed_venues(user)).select_related("venue")
 
 
 def check_scope(user, venue: Venue | None) -> None:

@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from qunxian.models import User
+from qunxian.roles import is_system_admin
 from qunxian.services import audit_record, user_create, user_deactivate
 from qunxian.workflow import Refused, transition
 from venues.hours import HoursRange, overlapping_pairs
@@ -25,6 +27,7 @@ from venues.models import (
     VenueDailyStat,
     VenuePhoto,
 )
+from venues.permissions import check_scope
 
 
 def _count(venue: Venue, field: str) -> None:
@@ -136,55 +139,9 @@ def validate_weekly_hours(ranges: Sequence[HoursRange]) -> None:
 
 
 @transaction.atomic
-def venue_update_info(
-    *,
-    venue: Venue,
-    actor: User,
-    phone: str,
-    description: str,
-    address: str,
-    lat: float,
-    lng: float,
-    is_bookable: bool,
-    facilities: Iterable[Facility],
-) -> Venue:
-    """What a venue's managers may change; name, organisation and status are the
-    console's."""
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationError(
-            _("The coordinates are outside the valid range."), code="coordinates"
-        )
-    locked = _lock_venue(venue)
-    values = {
-        "phone": phone,
-        "description": description,
-        "address": address,
-        "lat": lat,
-        "lng": lng,
-        "is_bookable": is_bookable,
-    }
-    changed = [name for name, value in values.items() if getattr(locked, name) != value]
-    for name in changed:
-        setattr(locked, name, values[name])
-    if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
-    facility_ids = {facility.pk for facility in facilities}
-    if facility_ids != set(locked.facilities.values_list("pk", flat=True)):
-        locked.facilities.set(facility_ids)
-        changed.append("facilities")
-    if changed:
-        audit_record(
-            actor=actor,
-            action="venue.update",
-            subject=locked,
-            details=", ".join(changed),
-        )
-    return locked
-
-
-@transaction.atomic
 def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) -> None:
     """Replace the venue's weekly opening hours with `ranges`."""
+    check_scope(actor, venue)
     validate_weekly_hours(ranges)
     locked = _lock_venue(venue)
     locked.hours.all().delete()
@@ -205,6 +162,7 @@ def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) 
 def closure_add(
     *, venue: Venue, actor: User, start_date: date, end_date: date, reason: str
 ) -> Closure:
+    check_scope(actor, venue)
     if end_date < start_date:
         raise ValidationError(
             {"end_date": _("The last day cannot be before the first day.")},
@@ -223,6 +181,7 @@ def closure_add(
 
 @transaction.atomic
 def closure_delete(*, closure: Closure, actor: User) -> None:
+    check_scope(actor, closure.venue)
     details = str(closure)
     closure.delete()
     audit_record(
@@ -263,6 +222,7 @@ def space_create(
     description: str = "",
     is_active: bool = True,
 ) -> Space:
+    check_scope(actor, venue)
     _check_space(venue=venue, name=name, capacity=capacity, exclude=None)
     try:
         with transaction.atomic():  # a savepoint, so the outer block can go on
@@ -291,6 +251,7 @@ def space_update(
     description: str,
     is_active: bool,
 ) -> Space:
+    check_scope(actor, space.venue)
     # Compare with the stored row: the instance handed in may carry a form's edits.
     locked = Space.objects.select_for_update().select_related("venue").get(pk=space.pk)
     _check_space(venue=locked.venue, name=name, capacity=capacity, exclude=locked.pk)
@@ -324,6 +285,7 @@ def space_update(
 @transaction.atomic
 def space_deactivate(*, space: Space, actor: User) -> None:
     """Closed for new bookings; the space and its history stay."""
+    check_scope(actor, space.venue)
     if not space.is_active:
         return
     space.is_active = False
@@ -344,6 +306,7 @@ def photo_add(
     *, venue: Venue, actor: User, image: ProcessedImage, caption: str = ""
 ) -> VenuePhoto:
     """Store an image that `venues.images.process_image` has made safe."""
+    check_scope(actor, venue)
     locked = _lock_venue(venue)
     stats = locked.photos.aggregate(count=Count("pk"), last=Max("position"))
     if stats["count"] >= MAX_PHOTOS_PER_VENUE:
@@ -381,6 +344,7 @@ def photo_move(
     *, photo: VenuePhoto, actor: User, direction: Literal["up", "down"]
 ) -> bool:
     """Swap with the neighbour; False when already first (up) or last (down)."""
+    check_scope(actor, photo.venue)
     venue = _lock_venue(photo.venue)
     photos = list(venue.photos.order_by("position", "id"))
     index = next((i for i, p in enumerate(photos) if p.pk == photo.pk), None)
@@ -408,6 +372,7 @@ def photo_move(
 
 @transaction.atomic
 def photo_update_caption(*, photo: VenuePhoto, actor: User, caption: str) -> None:
+    check_scope(actor, photo.venue)
     if photo.caption == caption:
         return
     photo.caption = caption
@@ -419,6 +384,7 @@ def photo_update_caption(*, photo: VenuePhoto, actor: User, caption: str) -> Non
 
 @transaction.atomic
 def photo_delete(*, photo: VenuePhoto, actor: User) -> None:
+    check_scope(actor, photo.venue)
     storage = photo.image.storage
     names = [photo.image.name, photo.thumbnail.name]
     venue = photo.venue
@@ -430,20 +396,6 @@ def photo_delete(*, photo: VenuePhoto, actor: User) -> None:
 
 
 # -- console services --
-
-# What the console may set on a venue (facilities, a many-to-many, aside).
-VENUE_FIELDS = (
-    "name",
-    "organization",
-    "category",
-    "town",
-    "address",
-    "lat",
-    "lng",
-    "phone",
-    "description",
-    "is_bookable",
-)
 
 
 def _brief(value: object) -> str:
@@ -467,6 +419,7 @@ def venue_create(
     is_bookable: bool = False,
     facilities: Iterable[Facility] = (),
 ) -> Venue:
+    check_scope(actor, None)  # the console's alone
     venue = Venue(
         name=name,
         organization=organization,
@@ -488,16 +441,25 @@ def venue_create(
 
 @transaction.atomic
 def venue_update(*, venue: Venue, actor: User, data: dict[str, object]) -> Venue:
-    """Sets the given fields; the audit entry lists each change as old → new."""
-    unknown = set(data) - {*VENUE_FIELDS, "facilities"}
-    if unknown:
-        raise TypeError(f"venue_update cannot set {sorted(unknown)}")
+    """Set the given fields; the audit entry lists each change as old → new.
+
+    The console may set `Venue.CONSOLE_FIELDS`, the venue's own managers only
+    `Venue.MANAGER_FIELDS`.
+    """
+    check_scope(actor, venue)
+    allowed = Venue.CONSOLE_FIELDS if is_system_admin(actor) else Venue.MANAGER_FIELDS
+    if not_allowed := sorted(set(data) - set(allowed)):
+        raise Refused(
+            _("Only the district's administrators can change: %(fields)s.")
+            % {"fields": ", ".join(not_allowed)},
+            code="out_of_scope",
+        )
     # Compare with the row as stored, not with an instance a form has already
     # filled in, so the log shows what really changed.
-    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    venue = _lock_venue(venue)
     changes, changed_fields = [], []
-    for field in VENUE_FIELDS:
-        if field not in data:
+    for field in allowed:
+        if field == "facilities" or field not in data:
             continue
         old, new = getattr(venue, field), data[field]
         if old != new:
@@ -524,28 +486,25 @@ def venue_update(*, venue: Venue, actor: User, data: dict[str, object]) -> Venue
     return venue
 
 
-@transaction.atomic
-def venue_suspend(*, venue: Venue, actor: User, reason: str) -> Venue:
-    """Takes a venue off the user end (everything there uses `published()`)."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the venue is suspended.")})
-    return transition(
-        venue,
-        "suspend",
-        actor=actor,
-        reason=reason,
-        fields={"status_reason": reason[:200]},
-    )
+# A reason is required both ways; a suspended venue shows its reason.
+STATUS_CHANGES = {
+    Venue.Status.SUSPENDED: ("suspend", _lazy("Say why the venue is suspended.")),
+    Venue.Status.ACTIVE: ("reactivate", _lazy("Say why the venue is reactivated.")),
+}
 
 
 @transaction.atomic
-def venue_reactivate(*, venue: Venue, actor: User, reason: str) -> Venue:
+def venue_set_status(*, venue: Venue, actor: User, status: str, reason: str) -> Venue:
+    """Suspend a venue (off the user end: everything there uses `published()`)
+    or reactivate it."""
+    check_scope(actor, None)  # the console's alone
+    action, reason_missing = STATUS_CHANGES[status]
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the venue is reactivated.")})
+        raise ValidationError({"reason": reason_missing})
+    kept_reason = reason[:200] if status == Venue.Status.SUSPENDED else ""
     return transition(
-        venue, "reactivate", actor=actor, reason=reason, fields={"status_reason": ""}
+        venue, action, actor=actor, reason=reason, fields={"status_reason": kept_reason}
     )
 
 
@@ -562,6 +521,7 @@ def _save_organization(organization: Organization) -> None:
 
 @transaction.atomic
 def organization_create(*, actor: User, name: str, kind: str) -> Organization:
+    check_scope(actor, None)  # the console's alone
     organization = Organization(name=name, kind=kind)
     _save_organization(organization)
     audit_record(actor=actor, action="organization.create", subject=organization)
@@ -572,6 +532,7 @@ def organization_create(*, actor: User, name: str, kind: str) -> Organization:
 def organization_update(
     *, organization: Organization, actor: User, name: str, kind: str
 ) -> Organization:
+    check_scope(actor, None)  # the console's alone
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     changes = [
         f"{field}: {old} → {new}"
@@ -596,6 +557,7 @@ def organization_update(
 
 @transaction.atomic
 def manager_assign(*, user: User, venues: Iterable[Venue], actor: User) -> None:
+    check_scope(actor, None)  # the console's alone
     for venue in sorted(venues, key=lambda venue: venue.pk):
         venue_add_manager(venue=venue, user=user, actor=actor)
 
@@ -610,6 +572,7 @@ def manager_create(
     actor: User,
 ) -> User:
     """A new account that manages `venues` from its first log-in."""
+    check_scope(actor, None)  # the console's alone
     user = user_create(
         phone=phone, display_name=display_name, password=password, actor=actor
     )
@@ -620,6 +583,7 @@ def manager_create(
 @transaction.atomic
 def manager_deactivate(*, user: User, actor: User) -> None:
     """Deactivates the account and takes it off every venue it managed."""
+    check_scope(actor, None)  # the console's alone
     user_deactivate(user=user, actor=actor)
     for venue in Venue.objects.managed_by(user).order_by("pk"):
         venue_remove_manager(venue=venue, user=user, actor=actor)

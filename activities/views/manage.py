@@ -4,6 +4,7 @@ Every query starts from `managed_activities(user)` / `managed_signups(user)`, so
 another venue's activity or sign-up is a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -17,6 +18,7 @@ from activities import services
 from activities.forms import ActivityForm, ReasonForm
 from activities.models import Activity, SignUp
 from activities.permissions import managed_activities, managed_signups
+from bookings.services import check_in_opens
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from qunxian.workflow import Refused
 from venues.permissions import managed_venues
@@ -141,11 +143,12 @@ class SignUpListView(ManagerRequiredMixin, ListView):
         now = timezone.now()
         context["door_open"] = (
             self.activity.status == Activity.Status.PUBLISHED
-            and self.activity.starts_at - services.CHECK_IN_OPENS
+            and self.activity.starts_at - check_in_opens()
             <= now
             < self.activity.ends_at
         )
         context["can_edit"] = self.activity.status == Activity.Status.PUBLISHED
+        context["check_in_minutes"] = settings.CHECK_IN_OPENS_MINUTES
         return context
 
 

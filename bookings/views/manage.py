@@ -33,14 +33,9 @@ from bookings.permissions import managed_bookings
 from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from qunxian.workflow import Refused
-from venues.models import Space
-from venues.permissions import managed_venues
+from venues.permissions import managed_spaces
 
 State = Booking.State
-
-
-def managed_spaces(user):
-    return Space.objects.filter(venue__in=managed_venues(user)).select_related("venue")
 
 
 def _label(booking: Booking) -> str:

@@ -18,15 +18,11 @@ from bookings.models import Booking
 from bookings.permissions import own_bookings
 from bookings.services import booking_cancel, booking_create
 from qunxian.workflow import Refused
-from venues.models import Space, Venue
+from venues.models import Space
 
 
 def bookable_spaces():
-    return Space.objects.filter(
-        is_active=True,
-        venue__status=Venue.Status.ACTIVE,
-        venue__is_bookable=True,
-    ).select_related("venue", "rules")
+    return Space.objects.bookable().select_related("venue", "rules")
 
 
 class AvailabilityView(TemplateView):

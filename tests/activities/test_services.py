@@ -226,3 +226,26 @@ def test_check_in_refuses_too_early_twice_waiting_and_other_managers(
     with pytest.raises(Refused):
         services.signup_check_in(signup=confirmed, actor=manager_a)
     assert VenueDailyStat.objects.get(venue=venue_a).activity_attendance == 1
+
+
+def test_check_in_opens_as_long_before_an_activity_as_before_a_booking(
+    manager_a, venue_a, settings
+):
+    settings.CHECK_IN_OPENS_MINUTES = 30
+    activity = ActivityFactory(venue=venue_a, seats=1, starts_at=soon(0, 3))
+    (confirmed,) = sign_up_many(activity, 1)
+    with pytest.raises(Refused) as refused:
+        services.signup_check_in(
+            signup=confirmed,
+            actor=manager_a,
+            now=activity.starts_at - datetime.timedelta(minutes=45),
+        )
+    assert refused.value.code == "too_early"
+    assert "30" in refused.value.message
+    services.signup_check_in(
+        signup=confirmed,
+        actor=manager_a,
+        now=activity.starts_at - datetime.timedelta(minutes=20),
+    )
+    confirmed.refresh_from_db()
+    assert confirmed.state == State.ATTENDED

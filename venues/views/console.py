@@ -29,9 +29,8 @@ from venues.services import (
     organization_create,
     organization_update,
     venue_create,
-    venue_reactivate,
     venue_remove_manager,
-    venue_suspend,
+    venue_set_status,
     venue_update,
 )
 
@@ -152,7 +151,6 @@ class VenueStatusView(AdminRequiredMixin, FormView):
     form_class = VenueStatusForm
     template_name = "console/venues/venue_status.html"
     from_status = to_status = None
-    service = None
 
     def dispatch(self, request, *args, **kwargs):
         self.venue = get_object_or_404(Venue, pk=kwargs["pk"])
@@ -168,9 +166,10 @@ class VenueStatusView(AdminRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            self.service(
+            venue_set_status(
                 venue=self.venue,
                 actor=self.request.user,
+                status=self.to_status,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -187,12 +186,10 @@ class VenueStatusView(AdminRequiredMixin, FormView):
 
 class VenueSuspendView(VenueStatusView):
     from_status, to_status = Venue.Status.ACTIVE, Venue.Status.SUSPENDED
-    service = staticmethod(venue_suspend)
 
 
 class VenueReactivateView(VenueStatusView):
     from_status, to_status = Venue.Status.SUSPENDED, Venue.Status.ACTIVE
-    service = staticmethod(venue_reactivate)
 
 
 # -- Organisations

@@ -70,18 +70,9 @@ class VenueEditView(ManagerRequiredMixin, UpdateView):
         return managed_venues(self.request.user)
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
-            services.venue_update_info(
-                venue=self.object,
-                actor=self.request.user,
-                phone=data["phone"],
-                description=data["description"],
-                address=data["address"],
-                lat=data["lat"],
-                lng=data["lng"],
-                is_bookable=data["is_bookable"],
-                facilities=data["facilities"],
+            services.venue_update(
+                venue=self.object, actor=self.request.user, data=form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
