@@ -42,6 +42,7 @@ urlpatterns = [
     path("messages/", views.InboxView.as_view(), name="inbox"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", views.switch_language, name="language"),
+    path("display/<str:mode>/", views.switch_display, name="display"),
     path("manage/", include((manage_patterns, "manage"))),
     path("console/", include((console_patterns, "console"))),
 ]
