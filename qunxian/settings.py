@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "qunxian.context_processors.roles",
+                "qunxian.context_processors.display",
             ],
         },
     },

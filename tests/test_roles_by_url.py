@@ -53,6 +53,7 @@ TABLE = {
     "home": ({}, everyone(200)),
     "profile": ({}, signed_in(200)),
     "language": ({"code": "en"}, everyone(302)),
+    "display": ({"mode": "elder"}, everyone(302)),
     "media": ({"path": "missing.jpg"}, everyone(404)),
     # The user end
     "venues:list": ({}, everyone(200)),
