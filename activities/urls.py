@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities.views import console, manage, portal
+from activities.views import console, exports, manage, portal
 
 portal_patterns = [
     path("", portal.ActivityListView.as_view(), name="list"),
@@ -31,6 +31,12 @@ manage_patterns = [
         manage.check_in,
         name="activity_check_in",
     ),
+    # -- downloads --
+    path(
+        "activities/sign-ups/export/",
+        exports.ManagerSignUpExportView.as_view(),
+        name="signup_export",
+    ),
 ]
 
 console_patterns = [
@@ -39,4 +45,9 @@ console_patterns = [
         "activities/series/", console.SeriesListView.as_view(), name="activity_series"
     ),
     path("activities/reach/", console.ReachReportView.as_view(), name="activity_reach"),
+    path(
+        "activities/sign-ups/export/",
+        exports.ConsoleSignUpExportView.as_view(),
+        name="signup_export",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import closures, manage, portal
+from bookings.views import closures, exports, manage, portal
 
 portal_patterns = [
     path("", portal.MyBookingsView.as_view(), name="list"),
@@ -45,6 +45,18 @@ manage_patterns = [
     path("bookings/<int:pk>/no-show/", manage.no_show, name="booking_no_show"),
     path("spaces/<int:pk>/day/", manage.SpaceDayView.as_view(), name="space_day"),
     path("spaces/<int:pk>/rules/", manage.SpaceRulesView.as_view(), name="space_rules"),
+    # -- downloads --
+    path(
+        "bookings/export/",
+        exports.ManagerBookingExportView.as_view(),
+        name="booking_export",
+    ),
 ]
 
-console_patterns = []
+console_patterns = [
+    path(
+        "bookings/export/",
+        exports.ConsoleBookingExportView.as_view(),
+        name="booking_export",
+    ),
+]
