@@ -50,8 +50,8 @@ def test_manager_approves_and_rejects_from_the_week_calendar(open_browser, desk)
     to_approve = request(desk["space"], first, "周师傅")
     to_reject = request(desk["space"], first + datetime.timedelta(minutes=30), "吴阿姨")
     other = VenueFactory(name="别人的场所", is_bookable=True)
-    theirs, _start = soon_bookable_space(venue=other)
-    request(theirs, first, "别人的预约")
+    theirs, their_first = soon_bookable_space(venue=other)  # a minute may have passed
+    request(theirs, their_first, "别人的预约")
 
     me = open_browser("manager")
     page, t = me.page, me.t
