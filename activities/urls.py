@@ -27,6 +27,11 @@ manage_patterns = [
         name="activity_signups",
     ),
     path(
+        "activities/check-in/",
+        manage.CheckInByCodeView.as_view(),
+        name="activity_check_in_code",
+    ),
+    path(
         "activities/sign-ups/<int:pk>/check-in/",
         manage.check_in,
         name="activity_check_in",

@@ -108,6 +108,19 @@ def problem_at(space: Space, start: datetime.datetime, now: datetime.datetime) -
     return ""
 
 
+def _slot_infos(space: Space, grid, taken: dict, now) -> list[SlotInfo]:
+    """The grid's slots with the seats `taken` (by start) and their problems."""
+    capacity = slot_capacity(space)
+    slots = []
+    for start, end in grid:
+        seats_left = capacity - taken.get(start, 0)
+        problem = problem_at(space, start, now)
+        if not problem and seats_left <= 0:
+            problem = str(_("Fully booked."))
+        slots.append(SlotInfo(start, end, capacity, seats_left, problem))
+    return slots
+
+
 def day_slots(space: Space, day: datetime.date, *, now=None) -> list[SlotInfo]:
     """Every slot of `day` with the seats left and why it cannot be taken."""
     now = now or timezone.now()
@@ -119,15 +132,43 @@ def day_slots(space: Space, day: datetime.date, *, now=None) -> list[SlotInfo]:
             space=space, start__gte=grid[0][0], start__lte=grid[-1][0]
         ).values_list("start", "seats_taken")
     )
-    capacity = slot_capacity(space)
-    slots = []
-    for start, end in grid:
-        seats_left = capacity - taken.get(start, 0)
-        problem = problem_at(space, start, now)
-        if not problem and seats_left <= 0:
-            problem = str(_("Fully booked."))
-        slots.append(SlotInfo(start, end, capacity, seats_left, problem))
-    return slots
+    return _slot_infos(space, grid, taken, now)
+
+
+def many_day_slots(spaces, days, *, now=None) -> dict[tuple, list[SlotInfo]]:
+    """`day_slots` of every space on every day, keyed by (space id, day).
+
+    One query for the seats taken, whatever the number of spaces and days;
+    give the spaces with `rules`, `venue__hours` and `venue__closures`
+    fetched, or each space asks for them.
+    """
+    now = now or timezone.now()
+    grids = {(space.pk, day): slot_grid(space, day) for space in spaces for day in days}
+    starts = [start for grid in grids.values() for start, _end in grid]
+    taken: dict[int, dict] = {}
+    if starts:
+        rows = Slot.objects.filter(
+            space__in=[space.pk for space in spaces],
+            start__gte=min(starts),
+            start__lte=max(starts),
+        ).values_list("space_id", "start", "seats_taken")
+        for space_id, start, seats in rows:
+            taken.setdefault(space_id, {})[start] = seats
+    return {
+        (space.pk, day): _slot_infos(
+            space, grids[space.pk, day], taken.get(space.pk, {}), now
+        )
+        for space in spaces
+        for day in days
+    }
+
+
+def closure_on(space: Space, day: datetime.date):
+    """The venue's closure covering `day`, or None (from the fetched closures)."""
+    for closure in space.venue.closures.all():
+        if closure.start_date <= day <= closure.end_date:
+            return closure
+    return None
 
 
 def nearest_free(space: Space, around: datetime.datetime, *, seats: int, count=3):

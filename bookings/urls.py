@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import closures, exports, manage, portal
+from bookings.views import calendar, closures, exports, manage, portal
 
 portal_patterns = [
     path("", portal.MyBookingsView.as_view(), name="list"),
@@ -27,6 +27,8 @@ manage_patterns = [
     ),
     # -- manager-end booking pages --
     path("bookings/", manage.QueueView.as_view(), name="booking_queue"),
+    path("calendar/", calendar.WeekCalendarView.as_view(), name="booking_calendar"),
+    path("calendar/day/", calendar.DaySheetView.as_view(), name="booking_day_sheet"),
     path("bookings/decide/", manage.bulk_decide, name="booking_bulk_decide"),
     path(
         "bookings/check-in/",

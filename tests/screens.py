@@ -46,6 +46,7 @@ def _scratch_environment() -> dict:
 def pages():
     """(role, label, path) for every page; the ORM picks the demo's objects."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from activities.models import Activity
     from bookings.models import Booking
@@ -68,6 +69,20 @@ def pages():
     any_activity = Activity.objects.order_by("-pk").first()
     notice = Notice.objects.order_by("-pk").first()
     venue_notice = Notice.objects.filter(venue=venue).order_by("-pk").first()
+
+    # The day sheet of the next day with bookings, to show some people.
+    next_booked = (
+        Booking.objects.filter(
+            space__venue__in=Venue.objects.managed_by(manager),
+            state__in=Booking.HOLDING,
+            start__gte=timezone.now(),
+        )
+        .order_by("start")
+        .first()
+    )
+    busy_day = (
+        f"?date={timezone.localdate(next_booked.start):%Y-%m-%d}" if next_booked else ""
+    )
 
     def one(name, *args):
         return reverse(name, args=args)
@@ -105,6 +120,9 @@ def pages():
         ("manager", "space-day", one("manage:space_day", space.pk)),
         ("manager", "booking-queue", one("manage:booking_queue")),
         ("manager", "check-in-code", one("manage:booking_check_in_code")),
+        ("manager", "calendar-week", one("manage:booking_calendar")),
+        ("manager", "calendar-day-sheet", one("manage:booking_day_sheet") + busy_day),
+        ("manager", "activity-check-in", one("manage:activity_check_in_code")),
         ("manager", "appeals", one("manage:appeal_list")),
         ("manager", "reviews", one("manage:review_list")),
         ("manager", "indexes", one("manage:indexes")),

@@ -144,6 +144,9 @@ TABLE = {
     # -- manager-end booking pages --
     "manage:booking_queue": ({}, managers_only(other=200)),
     "manage:booking_check_in_code": ({}, managers_only(other=200)),
+    # Each manager sees their own venues' spaces (tests/bookings/test_calendar.py).
+    "manage:booking_calendar": ({}, managers_only(other=200)),
+    "manage:booking_day_sheet": ({}, managers_only(other=200)),
     "manage:booking_detail": (lambda f: {"pk": f["booking_a"].pk}, managers_only()),
     "manage:space_day": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
     "manage:space_rules": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
@@ -198,6 +201,7 @@ TABLE = {
     "manage:activity_list": ({}, managers_only(other=200)),
     "manage:signup_export": ({}, managers_only(other=200)),
     "manage:activity_create": ({}, managers_only(other=200)),
+    "manage:activity_check_in_code": ({}, managers_only(other=200)),
     "manage:activity_edit": (lambda f: {"pk": f["activity_a"].pk}, managers_only()),
     "manage:activity_signups": (
         lambda f: {"pk": f["activity_a"].pk},
@@ -421,6 +425,7 @@ POST_TABLE = {
     "manage:activity_edit": post_managers(200),
     "manage:activity_cancel": post_managers(),
     "manage:activity_check_in": post_managers(),
+    "manage:activity_check_in_code": post_managers(200, other=200),
     "manage:notice_create": post_managers(200, other=200),
     "manage:notice_edit": post_managers(200),
     "manage:notice_delete": post_managers(),
