@@ -282,6 +282,50 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "群团e家 <noreply@l
 # Text messages: a dotted path to a backend class (see qunxian/sms.py).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "qunxian.sms.ConsoleBackend")
 
+# Notifications (qunxian/delivery.py): the inbox at once, e-mail and text
+# messages from a task, retried after each of these delays (minutes), then
+# shown as failed in the console.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DELIVERY_RETRY_MINUTES = [1, 5, 30, 120]
+DELIVERY_MAX_ATTEMPTS = len(DELIVERY_RETRY_MINUTES) + 1
+# No text message reaches a phone between these hours (local time, Asia/Shanghai);
+# one made then waits until the end. Log-in codes do not go through here.
+SMS_QUIET_HOURS = (22, 7)
+# The provider templates the notifications send, by name (codes: placeholders
+# until the provider approves the templates).
+SMS_TEMPLATES = {
+    "booking_update": os.environ.get("SMS_TEMPLATE_BOOKING_UPDATE", "SMS_000000001"),
+    "reminder": os.environ.get("SMS_TEMPLATE_REMINDER", "SMS_000000002"),
+    "feedback_reply": os.environ.get("SMS_TEMPLATE_FEEDBACK_REPLY", "SMS_000000003"),
+    "activity_news": os.environ.get("SMS_TEMPLATE_ACTIVITY_NEWS", "SMS_000000004"),
+    "manager_alert": os.environ.get("SMS_TEMPLATE_MANAGER_ALERT", "SMS_000000005"),
+    "manager_digest": os.environ.get("SMS_TEMPLATE_MANAGER_DIGEST", "SMS_000000006"),
+}
+# Background tasks (django-tasks): rows in the database, run by
+# `manage.py db_worker`; on Redis through RQ (`manage.py rqworker`) when
+# REDIS_URL is set.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": ["default"],
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `manage.py send_reminders` runs (cron, every 5 minutes), in order: each
+# takes `now` and is safe to run again.
+PERIODIC_JOBS = [
+    "bookings.services.bookings_mark_no_shows",
+    "bookings.services.booking_reminders_send",
+    "activities.services.signup_reminders_send",
+    "feedback.services.feedback_alerts_send",
+    "qunxian.services.deliveries_requeue",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -38,6 +38,13 @@ console_patterns = [
     # The audit log is the core's: every app writes to it.
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
+    # Notifications are the core's too: every app sends them.
+    path("messages/failed/", views.DeliveryListView.as_view(), name="delivery_list"),
+    path(
+        "messages/failed/<int:pk>/resend/",
+        views.resend_delivery,
+        name="delivery_resend",
+    ),
 ]
 
 urlpatterns = [
