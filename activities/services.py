@@ -20,7 +20,13 @@ from django.utils.translation import gettext_noop
 
 from activities.models import Activity, Series, SignUp
 from qunxian.models import NotificationKind, User
-from qunxian.services import REMINDER_HORIZON, audit_record, notify, remind
+from qunxian.services import (
+    REMINDER_HORIZON,
+    audit_record,
+    batches,
+    notify,
+    remind,
+)
 from qunxian.workflow import Refused, record_event, transition
 from venues.models import Organization, Venue
 from venues.permissions import check_scope
@@ -354,18 +360,20 @@ def signup_reminders_send(*, now: datetime.datetime | None = None) -> int:
         activity__starts_at__gt=now,
         activity__starts_at__lte=now + REMINDER_HORIZON,
     ).select_related("activity__venue", "user")
-    for signup in upcoming.iterator(chunk_size=500):
-        activity = signup.activity
-        sent += remind(
-            user=signup.user,
-            item=f"signup:{signup.pk}",
-            start=activity.starts_at,
-            since=signup.created_at,
-            now=now,
-            title=gettext_noop("Reminder: %(title)s at %(when)s"),
-            body=[gettext_noop("%(title)s, %(when)s, %(venue)s · %(place)s.")],
-            params=_message(activity),
-            url=activity.get_absolute_url(),
-            calendar_url=reverse("activities:ics", args=[activity.pk]),
-        )
+    for batch in batches(list(upcoming)):
+        with transaction.atomic():
+            for signup in batch:
+                activity = signup.activity
+                sent += remind(
+                    user=signup.user,
+                    item=f"signup:{signup.pk}",
+                    start=activity.starts_at,
+                    since=signup.created_at,
+                    now=now,
+                    title=gettext_noop("Reminder: %(title)s at %(when)s"),
+                    body=[gettext_noop("%(title)s, %(when)s, %(venue)s · %(place)s.")],
+                    params=_message(activity),
+                    url=activity.get_absolute_url(),
+                    calendar_url=reverse("activities:ics", args=[activity.pk]),
+                )
     return sent

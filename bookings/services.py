@@ -21,6 +21,7 @@ from qunxian.models import NotificationKind, User
 from qunxian.services import (
     REMINDER_HORIZON,
     audit_record,
+    batches,
     notify,
     notify_handlers,
     remind,
@@ -413,22 +414,24 @@ def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
     upcoming = Booking.objects.filter(
         state=State.APPROVED, start__gt=now, start__lte=now + REMINDER_HORIZON
     ).select_related("space__venue", "user")
-    for booking in upcoming.iterator(chunk_size=500):
-        sent += remind(
-            user=booking.user,
-            item=f"booking:{booking.pk}",
-            start=booking.start,
-            since=booking.created_at,
-            now=now,
-            title=gettext_noop("Reminder: your booking at %(when)s"),
-            body=[
-                gettext_noop("%(venue)s · %(space)s, %(when)s."),
-                gettext_noop("Your check-in code is %(code)s."),
-            ],
-            params={**_message(booking), "code": booking.check_in_code},
-            url=booking.get_absolute_url(),
-            calendar_url=reverse("bookings:ics", args=[booking.pk]),
-        )
+    for batch in batches(list(upcoming)):
+        with transaction.atomic():
+            for booking in batch:
+                sent += remind(
+                    user=booking.user,
+                    item=f"booking:{booking.pk}",
+                    start=booking.start,
+                    since=booking.created_at,
+                    now=now,
+                    title=gettext_noop("Reminder: your booking at %(when)s"),
+                    body=[
+                        gettext_noop("%(venue)s · %(space)s, %(when)s."),
+                        gettext_noop("Your check-in code is %(code)s."),
+                    ],
+                    params={**_message(booking), "code": booking.check_in_code},
+                    url=booking.get_absolute_url(),
+                    calendar_url=reverse("bookings:ics", args=[booking.pk]),
+                )
     return sent
 
 

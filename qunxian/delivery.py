@@ -15,6 +15,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,6 +81,12 @@ def schedule(deliveries) -> None:
     """
     backend = deliver.get_backend()
     now = timezone.now()
+    # One commit for the lot (with the database backend, the task rows too).
+    with transaction.atomic():
+        _enqueue(deliveries, backend=backend, now=now)
+
+
+def _enqueue(deliveries, *, backend, now) -> None:
     for delivery in deliveries:
         job = deliver
         if delivery.next_attempt_at > now:
@@ -87,7 +94,8 @@ def schedule(deliveries) -> None:
                 continue  # deliveries_requeue queues it when it is due
             job = deliver.using(run_after=delivery.next_attempt_at)
         try:
-            result = job.enqueue(delivery.pk)
+            with transaction.atomic():  # a failed insert spoils only its own
+                result = job.enqueue(delivery.pk)
         except Exception:
             logger.exception(
                 "Could not queue delivery %s; it stays queued", delivery.pk

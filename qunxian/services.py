@@ -112,6 +112,8 @@ def notify(
     `key`, a second message of the same key to the same user is not made
     (None is returned): reminders and alerts are sent once.
     """
+    if isinstance(body, str):
+        raise TypeError("body is a list of msgids; a person's words go in note")
     params = dict(params or {})
     if calendar_url:
         params["calendar_url"] = calendar_url
@@ -203,6 +205,13 @@ def reminders_due(
     if since < evening <= now:
         return [ReminderTime.EVENING]
     return []
+
+
+def batches(items: Sequence, size: int = 200):
+    """`items` a slice at a time: a periodic job commits once per slice, and
+    its messages are queued as each slice commits."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def remind(

@@ -23,7 +23,7 @@ from bookings.models import Booking
 from bookings.services import booking_create
 from feedback.services import appeal_submit, review_create, review_hide
 from qunxian.delivery import sms_allowed_from
-from qunxian.models import Delivery, NotificationKind
+from qunxian.models import Delivery, Notification, NotificationKind
 from qunxian.services import deliveries_requeue, notify
 from qunxian.sms import SmsError
 from tests.activities.factories import ActivityFactory
@@ -722,4 +722,19 @@ def test_a_checked_in_booking_is_not_a_no_show(worker, manager_a, clock):
     send_reminders(clock, timezone.now())
     booking.refresh_from_db()
     assert booking.state == Booking.State.ATTENDED
+    assert not worker.notifications.exists()
+
+
+def test_a_message_from_before_msgids_shows_its_stored_text(client, worker):
+    Notification.objects.create(
+        user=worker, kind="booking", title="预约已通过", body="旧的消息正文"
+    )
+    client.force_login(worker)
+    page = client.get(reverse("inbox")).content.decode()
+    assert "预约已通过" in page and "旧的消息正文" in page
+
+
+def test_a_body_given_as_text_is_refused_rather_than_spelt_out(worker):
+    with pytest.raises(TypeError):
+        message(worker, body="Booking approved")
     assert not worker.notifications.exists()

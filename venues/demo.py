@@ -404,6 +404,13 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
     },
 ]
 
+# How messages reach each demo account besides its inbox (it can change them).
+DEMO_PREFS = {
+    "worker": {"channels": {"booking": ["sms"], "reminder": ["sms"]}},
+    "manager": {"channels": {"alert": ["sms"]}},
+    "system_admin": {"channels": {"alert": ["sms"]}},
+}
+
 # Daily stats: relative interest per town and per category.
 TOWN_WEIGHT = {
     SJM: 1.0,
@@ -982,6 +989,9 @@ def _load_accounts(
         user.is_staff = False
         # Reset every run, so the printed passwords always work.
         user.password = hashes[spec["username"]].result()
+        if not user.notification_prefs:
+            # Text messages (the console under `make run`) show the alerts.
+            user.notification_prefs = DEMO_PREFS[spec["role"]]
         user.save()
         if spec["role"] == "manager":
             user.managed_venues.set([venues[name] for name in MANAGED_VENUES])
