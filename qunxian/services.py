@@ -92,6 +92,7 @@ def user_deactivate(*, user: User, actor: User) -> None:
     audit_record(actor=actor, action="user.deactivate", subject=user)
 
 
+@transaction.atomic
 def notify(
     *,
     user: User,
