@@ -10,18 +10,24 @@ waiting-list order — so two transactions never wait on each other in a circle.
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from activities.models import Activity, Series, SignUp
 from bookings.services import check_in_opens, too_early_to_check_in
-from qunxian.models import User
-from qunxian.services import audit_record, notify
+from qunxian.models import NotificationKind, User
+from qunxian.services import (
+    REMINDER_HORIZON,
+    audit_record,
+    batches,
+    notify,
+    remind,
+)
 from qunxian.workflow import Refused, record_event, transition
 from venues.models import Organization, Venue
 from venues.permissions import check_scope
@@ -62,22 +68,25 @@ def _check_fields(
         )
 
 
-def _tell(signup: SignUp, title) -> None:
-    """In the district's language: we do not know the user's."""
-    activity = signup.activity
-    with translation.override(settings.LANGUAGE_CODE):
-        body = _("%(title)s, %(when)s, %(venue)s · %(place)s.") % {
-            "title": activity.title,
-            "when": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
-            "venue": activity.venue.name,
-            "place": activity.place,
-        }
-        notify(
-            user=signup.user,
-            title=str(title),
-            body=body,
-            url=activity.get_absolute_url(),
-        )
+def _message(activity: Activity) -> dict:
+    return {
+        "title": activity.title,
+        "when": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "venue": activity.venue.name,
+        "place": activity.place,
+    }
+
+
+def _tell(signup: SignUp, title: str) -> None:
+    """Rendered in the user's language when they read it."""
+    notify(
+        user=signup.user,
+        kind=NotificationKind.ACTIVITY,
+        title=title,
+        body=[gettext_noop("%(title)s, %(when)s, %(venue)s · %(place)s.")],
+        params=_message(signup.activity),
+        url=signup.activity.get_absolute_url(),
+    )
 
 
 def _lock(activity: Activity) -> Activity:
@@ -105,7 +114,7 @@ def _promote(activity: Activity, *, count: int) -> list[SignUp]:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + 1)
         transition(signup, "promote", actor=None)
         signup.activity = activity
-        _tell(signup, gettext_lazy("A seat is yours: you are off the waiting list"))
+        _tell(signup, gettext_noop("A seat is yours: you are off the waiting list"))
         promoted.append(signup)
     return promoted
 
@@ -236,7 +245,7 @@ def activity_cancel(*, activity: Activity, actor: User, reason: str = "") -> Act
     for signup in signups:
         transition(signup, "cancel", actor=actor, audit=False)
         signup.activity = activity
-        _tell(signup, gettext_lazy("Activity cancelled"))
+        _tell(signup, gettext_noop("Activity cancelled"))
     return activity
 
 
@@ -337,3 +346,32 @@ def signup_check_in(
     )
     venue_count_activity_attendance(venue=activity.venue)
     return signup
+
+
+def signup_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """The evening-before and hour-before reminders of confirmed sign-ups."""
+    now = now or timezone.now()
+    sent = 0
+    upcoming = SignUp.objects.filter(
+        state=State.CONFIRMED,
+        activity__status=Activity.Status.PUBLISHED,
+        activity__starts_at__gt=now,
+        activity__starts_at__lte=now + REMINDER_HORIZON,
+    ).select_related("activity__venue", "user")
+    for batch in batches(list(upcoming)):
+        with transaction.atomic():
+            for signup in batch:
+                activity = signup.activity
+                sent += remind(
+                    user=signup.user,
+                    item=f"signup:{signup.pk}",
+                    start=activity.starts_at,
+                    since=signup.created_at,
+                    now=now,
+                    title=gettext_noop("Reminder: %(title)s at %(when)s"),
+                    body=[gettext_noop("%(title)s, %(when)s, %(venue)s · %(place)s.")],
+                    params=_message(activity),
+                    url=activity.get_absolute_url(),
+                    calendar_url=reverse("activities:ics", args=[activity.pk]),
+                )
+    return sent

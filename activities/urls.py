@@ -8,6 +8,7 @@ portal_patterns = [
     path("<int:pk>/", portal.ActivityDetailView.as_view(), name="detail"),
     path("<int:pk>/sign-up/", portal.sign_up, name="sign_up"),
     path("<int:pk>/cancel/", portal.cancel, name="cancel"),
+    path("<int:pk>/activity.ics", portal.calendar_file, name="ics"),
 ]
 
 manage_patterns = [

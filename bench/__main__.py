@@ -17,6 +17,7 @@ FULL = {
     "near": 100_000,
     "index_rows": 1_000_000,
     "contention_slots": 28,
+    "reminders": 10_000,
     "scale": 1.0,
 }
 QUICK = {
@@ -26,6 +27,7 @@ QUICK = {
     "near": 5_000,
     "index_rows": 40_000,
     "contention_slots": 6,
+    "reminders": 1_000,
     "scale": 0.25,
 }
 
@@ -185,6 +187,10 @@ def _run(plan: dict, args, vendor: str) -> int:
                     scale=plan["scale"],
                 )
             )
+    from bench.notify import run_notifications
+
+    say(f"notifications: queueing {plan['reminders']:,} reminders, then the worker")
+    results["notifications"] = run_notifications(plan["reminders"])
     if vendor == "postgresql":
         from bench.contention import run_contention
 

@@ -158,6 +158,27 @@ def targets(results: dict) -> list[dict]:
             f"{indexes['count_s'] * 1000:.1f} ms "
             f"(vs a full read: {indexes['compute_s'] / indexes['scan_s']:.1f}×)",
         )
+    if notifications := results.get("notifications"):
+        sends = (
+            notifications["sends_while_queueing"] + notifications["sends_in_requests"]
+        )
+        check(
+            f"notifications: queueing {notifications['reminders']:,} reminders "
+            "and approving over HTTP sends nothing",
+            f"{sends} sends",
+            "0 sends",
+            sends == 0 and notifications["request_max_ms"] < 1000,
+            f"approval with a 1 s mail server: median "
+            f"{notifications['request_median_ms']:.0f} ms, max "
+            f"{notifications['request_max_ms']:.0f} ms",
+        )
+        check(
+            "notifications: the worker sends the whole queue within the run",
+            f"{notifications['sent']:,} / {notifications['waiting']:,}",
+            "all sent",
+            notifications["sent"] == notifications["waiting"],
+            f"{notifications['rate']:.0f} messages/s",
+        )
     if contention := results.get("contention"):
         check(
             "booking contention: overbooked",
@@ -281,6 +302,44 @@ def rows(results: dict) -> list[tuple]:
                     goals.get(key, ""),
                 )
             )
+    if notifications := results.get("notifications"):
+        count = f"{notifications['reminders']:,}"
+        table.append(
+            (
+                f"notifications: queue {count} reminders (send_reminders)",
+                "",
+                _ms(notifications["queue_s"] * 1000),
+                "",
+                "",
+                f"{notifications['queued'] / notifications['queue_s']:.0f} queued/s",
+                "",
+                "0 sends",
+            )
+        )
+        table.append(
+            (
+                "notifications: approve over HTTP, mail server 1 s/message",
+                "",
+                _ms(notifications["request_median_ms"]),
+                _ms(notifications["request_max_ms"]),
+                "",
+                "",
+                "",
+                "< 1000 ms",
+            )
+        )
+        table.append(
+            (
+                f"notifications: db_worker sends {notifications['waiting']:,} e-mails",
+                "",
+                _ms(notifications["worker_s"] * 1000),
+                "",
+                "",
+                f"{notifications['rate']:.0f} sent/s",
+                "",
+                "all sent",
+            )
+        )
     if contention := results.get("contention"):
         table.append(
             (
@@ -358,6 +417,11 @@ middleware):
 - `compute_indexes` for one month over 1,000 venues and 1,000,000 rows (a
   quarter each: daily usage counts, bookings, reviews, feedback), against
   `COUNT(*)` of the same rows;
+- notifications: the reminders job queues 10,000 e-mailed reminders with
+  providers that count every send (none may happen), managers approve
+  bookings over HTTP while the mail server takes a second per message (the
+  request must not wait for it), then `manage.py db_worker --batch` in its own
+  process sends the whole queue: the rate is messages sent per second;
 - booking contention (PostgreSQL): 32 threads, each with its own connection,
   walking the same slots in the same order with `booking_create`;
 - gunicorn with 2 sync workers on 127.0.0.1, driven by an asyncio client (8

@@ -3,9 +3,10 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from bookings.availability import (
     nearest_free,
@@ -16,8 +17,15 @@ from bookings.availability import (
     slot_grid,
 )
 from bookings.models import Booking, BookingSlot, Slot, SpaceRules
-from qunxian.models import User
-from qunxian.services import audit_record, notify
+from qunxian.models import NotificationKind, User
+from qunxian.services import (
+    REMINDER_HORIZON,
+    audit_record,
+    batches,
+    notify,
+    notify_handlers,
+    remind,
+)
 from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
 from venues.models import Space, Venue
@@ -155,7 +163,9 @@ def booking_create(
                 reason=_fair_use_reason() if fair_use_hold else "",
             )
             if booking.state == State.APPROVED:
-                _notify_decision(booking, gettext_lazy("Booking confirmed"))
+                _notify_decision(booking, gettext_noop("Booking confirmed"))
+            else:
+                _alert_managers(booking)
     except IntegrityError as error:
         if _holds_one_already(user, space, [s for s, _e in wanted]):
             raise Refused(
@@ -214,26 +224,53 @@ def _move(booking: Booking, action: str, *, actor: User | None, reason="") -> Bo
     return booking
 
 
-def _notify_decision(booking: Booking, title, reason: str = "") -> None:
-    """Tell the user, in the district's language (we do not know theirs)."""
-    local = timezone.localtime(booking.start)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = str(title)
-        body = _("%(venue)s · %(space)s, %(when)s.") % {
-            "venue": booking.space.venue.name,
-            "space": booking.space.name,
-            "when": local.strftime("%Y-%m-%d %H:%M"),
-        }
-        if reason:
-            body += " " + _("Reason: %(reason)s") % {"reason": reason}
-    notify(user=booking.user, title=title, body=body, url=booking.get_absolute_url())
+def _message(booking: Booking) -> dict:
+    """What each message about a booking says of it, as msgid parameters."""
+    return {
+        "venue": booking.space.venue.name,
+        "space": booking.space.name,
+        "when": timezone.localtime(booking.start).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _notify_decision(booking: Booking, title: str, reason: str = "") -> None:
+    """Tell the user; the text is rendered in their language when they read it."""
+    body = [gettext_noop("%(venue)s · %(space)s, %(when)s.")]
+    if reason:
+        body.append(gettext_noop("Reason: %(reason)s"))
+    notify(
+        user=booking.user,
+        kind=NotificationKind.BOOKING,
+        title=title,
+        body=body,
+        params={**_message(booking), "reason": reason},
+        url=booking.get_absolute_url(),
+    )
+
+
+def _alert_managers(booking: Booking) -> None:
+    """A request waits for the venue's managers to decide."""
+    notify_handlers(
+        venue=booking.space.venue,
+        title=gettext_noop("New booking request"),
+        body=[
+            gettext_noop("%(venue)s · %(space)s, %(when)s."),
+            gettext_noop("Requested by %(user)s for %(headcount)s people."),
+        ],
+        params={
+            **_message(booking),
+            "user": str(booking.user),
+            "headcount": booking.headcount,
+        },
+        url=reverse("manage:booking_detail", args=[booking.pk]),
+    )
 
 
 @transaction.atomic
 def booking_approve(*, booking: Booking, actor: User) -> Booking:
     check_scope(actor, booking.space.venue)
     booking = _move(booking, "approve", actor=actor)
-    _notify_decision(booking, gettext_lazy("Booking approved"))
+    _notify_decision(booking, gettext_noop("Booking approved"))
     return booking
 
 
@@ -243,7 +280,7 @@ def booking_reject(*, booking: Booking, actor: User, reason: str) -> Booking:
         raise Refused(_("Please give a reason."), code="reason")
     check_scope(actor, booking.space.venue)
     booking = _move(booking, "reject", actor=actor, reason=reason)
-    _notify_decision(booking, gettext_lazy("Booking not approved"), reason)
+    _notify_decision(booking, gettext_noop("Booking not approved"), reason)
     return booking
 
 
@@ -273,7 +310,7 @@ def booking_cancel(
     booking = _move(booking, "cancel", actor=actor, reason=reason)
     if by_venue:
         _notify_decision(
-            booking, gettext_lazy("Booking cancelled by the venue"), reason
+            booking, gettext_noop("Booking cancelled by the venue"), reason
         )
     return booking
 
@@ -327,9 +364,79 @@ def bookings_expire(*, now: datetime.datetime | None = None) -> int:
                 booking = _move(booking, "expire", actor=None)
             except Refused:  # decided meanwhile
                 continue
-            _notify_decision(booking, gettext_lazy("Booking request expired"))
+            _notify_decision(booking, gettext_noop("Booking request expired"))
             expired += 1
     return expired
+
+
+def bookings_mark_no_shows(*, now: datetime.datetime | None = None) -> int:
+    """Approved bookings whose check-in window closed unused become no-shows.
+
+    The window closes at the booking's end (see `booking_check_in`); the
+    system marks it, tells the user, and the fair-use rule counts it. Safe to
+    run repeatedly.
+    """
+    now = now or timezone.now()
+    marked = 0
+    missed = Booking.objects.filter(state=State.APPROVED, end__lte=now).select_related(
+        "space__venue", "user"
+    )
+    for booking in missed:
+        with transaction.atomic():
+            try:
+                booking = _move(booking, "no_show", actor=None)
+            except Refused:  # checked in or cancelled meanwhile
+                continue
+            notify(
+                user=booking.user,
+                kind=NotificationKind.BOOKING,
+                title=gettext_noop("You missed a booking"),
+                body=[
+                    gettext_noop("%(venue)s · %(space)s, %(when)s."),
+                    gettext_noop(
+                        "Nobody checked in, so it counts as a no-show. After "
+                        "%(limit)s no-shows in %(days)s days, your next bookings "
+                        "need a manager's approval; please cancel in time when "
+                        "you cannot come."
+                    ),
+                ],
+                params={
+                    **_message(booking),
+                    "limit": settings.NO_SHOW_LIMIT,
+                    "days": settings.NO_SHOW_WINDOW_DAYS,
+                },
+                url=booking.get_absolute_url(),
+            )
+        marked += 1
+    return marked
+
+
+def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """The evening-before and hour-before reminders of approved bookings."""
+    now = now or timezone.now()
+    sent = 0
+    upcoming = Booking.objects.filter(
+        state=State.APPROVED, start__gt=now, start__lte=now + REMINDER_HORIZON
+    ).select_related("space__venue", "user")
+    for batch in batches(list(upcoming)):
+        with transaction.atomic():
+            for booking in batch:
+                sent += remind(
+                    user=booking.user,
+                    item=f"booking:{booking.pk}",
+                    start=booking.start,
+                    since=booking.created_at,
+                    now=now,
+                    title=gettext_noop("Reminder: your booking at %(when)s"),
+                    body=[
+                        gettext_noop("%(venue)s · %(space)s, %(when)s."),
+                        gettext_noop("Your check-in code is %(code)s."),
+                    ],
+                    params={**_message(booking), "code": booking.check_in_code},
+                    url=booking.get_absolute_url(),
+                    calendar_url=reverse("bookings:ics", args=[booking.pk]),
+                )
+    return sent
 
 
 @transaction.atomic

@@ -3,15 +3,16 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Q
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
 from feedback.models import Appeal, Review, ReviewPhoto
 from qunxian.caching import bump_version
-from qunxian.models import User
-from qunxian.services import notify
+from qunxian.models import NotificationKind, User
+from qunxian.services import notify, notify_handlers
 from qunxian.workflow import Refused, record_event, transition
 from venues.cache import DIRECTORY_VERSION
 from venues.images import ProcessedImage
@@ -109,6 +110,14 @@ def review_create(
             height=photo.height,
         )
     _refresh_venue_rating(venue)
+    notify_handlers(
+        venue=venue,
+        title=gettext_noop("A review of %(venue)s is waiting for your reply"),
+        body=[gettext_noop("%(rating)s stars from %(user)s.")],
+        params={"venue": venue.name, "rating": rating, "user": str(user)},
+        note=review.text[:200],
+        url=reverse("manage:review_detail", args=[review.pk]),
+    )
     return review
 
 
@@ -121,12 +130,12 @@ def review_reply(*, review: Review, actor: User, text: str) -> Review:
     review.replied_by = actor
     review.replied_at = timezone.now()
     review.save(update_fields=["reply", "replied_by", "replied_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(venue)s replied to your review") % {"venue": review.venue.name}
     notify(
         user=review.user,
-        title=title,
-        body=review.reply,
+        kind=NotificationKind.FEEDBACK,
+        title=gettext_noop("%(venue)s replied to your review"),
+        params={"venue": review.venue.name},
+        note=review.reply,
         url=review.venue.get_absolute_url(),
     )
     return review
@@ -145,6 +154,19 @@ def review_hide(*, review: Review, actor: User, reason: str) -> Review:
         fields={"hidden_reason": reason.strip()},
     )
     _refresh_venue_rating(review.venue)
+    notify(
+        user=review.user,
+        kind=NotificationKind.FEEDBACK,
+        title=gettext_noop("Your review of %(venue)s was hidden"),
+        body=[
+            gettext_noop(
+                "An administrator hid it from the public pages; you still see it."
+            ),
+            gettext_noop("Reason: %(reason)s"),
+        ],
+        params={"venue": review.venue.name, "reason": reason.strip()},
+        url=review.venue.get_absolute_url(),
+    )
     return review
 
 
@@ -160,20 +182,34 @@ def review_unhide(*, review: Review, actor: User) -> Review:
 
 
 STEP_TITLES = {
-    Appeal.State.SUBMITTED: gettext_lazy("We received your feedback"),
-    Appeal.State.ACCEPTED: gettext_lazy("Your feedback was accepted"),
-    Appeal.State.RESOLVED: gettext_lazy("Your feedback was answered"),
-    Appeal.State.CONFIRMED: gettext_lazy("Thank you for confirming"),
-    Appeal.State.CLOSED: gettext_lazy("Your feedback was closed"),
+    Appeal.State.SUBMITTED: gettext_noop("We received your feedback"),
+    Appeal.State.ACCEPTED: gettext_noop("Your feedback was accepted"),
+    Appeal.State.RESOLVED: gettext_noop("Your feedback was answered"),
+    Appeal.State.CONFIRMED: gettext_noop("Thank you for confirming"),
+    Appeal.State.CLOSED: gettext_noop("Your feedback was closed"),
 }
+
+
+def _tell_submitter(appeal: Appeal, *, note: str = "") -> None:
+    notify(
+        user=appeal.user,
+        kind=NotificationKind.FEEDBACK,
+        title=STEP_TITLES[appeal.state],
+        note=note,
+        url=appeal.get_absolute_url(),
+    )
+
+
+def _handling_url(appeal: Appeal) -> str:
+    """Where its handlers act on it: the venue's managers, or the console."""
+    end = "manage" if appeal.venue_id else "console"
+    return reverse(f"{end}:appeal_detail", args=[appeal.pk])
 
 
 def _step(appeal: Appeal, action: str, *, actor: User, note="", **fields) -> Appeal:
     """One step of the loop; the submitter is told of each."""
     appeal = transition(appeal, action, actor=actor, reason=note, fields=fields)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = str(STEP_TITLES[appeal.state])
-    notify(user=appeal.user, title=title, body=note, url=appeal.get_absolute_url())
+    _tell_submitter(appeal, note=note)
     return appeal
 
 
@@ -200,10 +236,19 @@ def appeal_submit(
         appeal.photo_thumbnail = photo.thumbnail
         appeal.save(update_fields=["photo", "photo_thumbnail"])
     record_event(appeal, actor=user, to_state=appeal.state)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = str(STEP_TITLES[Appeal.State.SUBMITTED])
-    notify(user=user, title=title, url=appeal.get_absolute_url())
+    _tell_submitter(appeal)
+    notify_handlers(
+        venue=venue,
+        title=gettext_noop("New feedback to accept by %(due)s"),
+        params={"due": _local(appeal.accept_due)},
+        note=appeal.text[:200],
+        url=_handling_url(appeal),
+    )
     return appeal
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @transaction.atomic
@@ -272,3 +317,45 @@ def appeal_confirm(
         flagged=True,
         closed_at=timezone.now(),
     )
+
+
+#: Handlers are warned this long before an open item's deadline.
+DEADLINE_WARNING = datetime.timedelta(hours=24)
+
+
+def feedback_alerts_send(*, now: datetime.datetime | None = None) -> int:
+    """Warn the handlers of each open item whose deadline is within 24 hours.
+
+    Once per deadline: a reopened item has a new one and warns again.
+    """
+    now = now or timezone.now()
+    soon = now + DEADLINE_WARNING
+    sent = 0
+    steps = (
+        (
+            Appeal.State.SUBMITTED,
+            "accept_due",
+            gettext_noop("Feedback #%(number)s must be accepted by %(due)s."),
+        ),
+        (
+            Appeal.State.ACCEPTED,
+            "resolve_due",
+            gettext_noop("Feedback #%(number)s must be resolved by %(due)s."),
+        ),
+    )
+    for state, deadline, sentence in steps:
+        due = Appeal.objects.filter(
+            state=state, **{f"{deadline}__gt": now, f"{deadline}__lte": soon}
+        ).select_related("venue")
+        for appeal in due:
+            moment = getattr(appeal, deadline)
+            sent += notify_handlers(
+                venue=appeal.venue,
+                title=gettext_noop("Feedback due within 24 hours"),
+                body=[sentence],
+                params={"number": appeal.pk, "due": _local(moment)},
+                note=appeal.text[:200],
+                url=_handling_url(appeal),
+                key=f"appeal:{appeal.pk}:{deadline}:{moment:%Y%m%d%H%M}",
+            )
+    return sent

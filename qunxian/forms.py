@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qunxian.models import User
+from qunxian.models import (
+    Channel,
+    NotificationKind,
+    NotificationPrefs,
+    ReminderTime,
+    User,
+)
+from qunxian.roles import is_system_admin, is_venue_manager
 
 #: Returns the first and the last day allowed, both included.
 Window = Callable[[], tuple[datetime.date, datetime.date]]
@@ -106,23 +113,90 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
+#: The kinds every user chooses channels for; handlers also choose for alerts.
+USER_KINDS = (
+    NotificationKind.BOOKING,
+    NotificationKind.REMINDER,
+    NotificationKind.FEEDBACK,
+    NotificationKind.ACTIVITY,
+)
+
+
+def channels_field(label) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class ProfileForm(forms.ModelForm):
+    """My details, and how messages reach me (the inbox always has them)."""
+
+    reminders = forms.MultipleChoiceField(
+        label=_("Remind me of my bookings and activities"),
+        choices=ReminderTime.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "email", "gender", "birth_year", "profile_consent"]
         help_texts = {
-            "email": _("Optional: decisions on your bookings are also sent here."),
+            "email": _("Optional: messages you choose below are also sent here."),
             "profile_consent": _(
                 "Optional. Used only to show activities meant for you first; "
                 "never shown to anyone else."
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance
+        prefs = user.prefs
+        self.kinds = list(USER_KINDS)
+        if user.pk and (is_venue_manager(user) or is_system_admin(user)):
+            self.kinds.append(NotificationKind.ALERT)
+            self.fields["digest"] = forms.BooleanField(
+                label=_("Send my alerts as one daily digest instead"),
+                required=False,
+                initial=prefs.digest,
+                help_text=_("Each alert still arrives in your messages at once."),
+            )
+        for kind in self.kinds:
+            self.fields[f"channels_{kind}"] = channels_field(
+                NotificationKind(kind).label
+            )
+            self.initial.setdefault(f"channels_{kind}", prefs.channels(kind))
+        self.initial.setdefault("reminders", prefs.reminders)
+        self.preference_names = [f"channels_{kind}" for kind in self.kinds] + [
+            "reminders",
+            "digest",
+        ]
+
+    def detail_fields(self):
+        return [field for field in self if field.name not in self.preference_names]
+
+    def preference_fields(self):
+        return [self[name] for name in self.preference_names if name in self.fields]
+
     def clean_birth_year(self):
         year = self.cleaned_data["birth_year"]
         if year is not None and year > timezone.localdate().year:
             raise forms.ValidationError(_("The birth year cannot be in the future."))
         return year
+
+    def save(self, commit=True):
+        self.instance.notification_prefs = NotificationPrefs.build(
+            channels={
+                kind: self.cleaned_data[f"channels_{kind}"] for kind in self.kinds
+            },
+            reminders=self.cleaned_data["reminders"],
+            digest=self.cleaned_data.get("digest", False),
+        )
+        return super().save(commit=commit)
 
 
 def add_service_error(form, error: ValidationError) -> None:

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -39,6 +42,12 @@ class User(AbstractUser):
     profile_consent = models.BooleanField(
         _("use my gender and age to suggest services"), default=False
     )
+    # The language messages reach them in: the one they last used the site in,
+    # recorded when they log in, switch language or save their details.
+    language = models.CharField(max_length=10, blank=True)
+    # What reaches them outside the inbox, per notification kind: see
+    # `NotificationPrefs`. Empty: the defaults.
+    notification_prefs = models.JSONField(default=dict, blank=True)
 
     REQUIRED_FIELDS = ["phone"]
 
@@ -53,6 +62,17 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return str(self)
+
+    @property
+    def reader_language(self) -> str:
+        """The language to write to them in; the district's until we know."""
+        if self.language in dict(settings.LANGUAGES):
+            return self.language
+        return settings.LANGUAGE_CODE
+
+    @property
+    def prefs(self) -> "NotificationPrefs":
+        return NotificationPrefs(self.notification_prefs)
 
 
 # What each kind of audited thing (`AuditEntry.subject_type`, the model's
@@ -121,6 +141,7 @@ AUDIT_ACTIONS = {
     "appeal.close_dissatisfied": _("Feedback closed: its submitter was not satisfied"),
     "signup.cancel": _("Sign-up cancelled"),
     "signup.check_in": _("Sign-up checked in"),
+    "delivery.resend": _("Failed message sent again"),
 }
 
 
@@ -197,21 +218,189 @@ class Event(models.Model):
         return self._label(self.to_state)
 
 
+class NotificationKind(models.TextChoices):
+    """What a message is about; each user chooses its channels per kind."""
+
+    BOOKING = "booking", _("Booking updates")
+    REMINDER = "reminder", _("Reminders")
+    FEEDBACK = "feedback", _("Replies to my feedback and reviews")
+    ACTIVITY = "activity", _("Activity news")
+    # For venue managers and admins: what waits for them to act on.
+    ALERT = "alert", _("New requests and feedback to handle")
+    DIGEST = "digest", _("Daily digest")
+
+
+class Channel(models.TextChoices):
+    """Where a message goes besides the inbox, which always has it."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class ReminderTime(models.TextChoices):
+    EVENING = "evening", _("The evening before, at 18:00")
+    HOUR = "hour", _("An hour before")
+
+
+class NotificationPrefs:
+    """A user's choices, read from `User.notification_prefs`.
+
+    {"channels": {kind: [channel, ...]}, "reminders": [time, ...],
+    "digest": bool}. A kind never chosen goes by e-mail, as every message did
+    before the choice existed; text messages only ever go to who opted in. A
+    manager's digest gathers their alerts into one message a day, on the
+    channels chosen for alerts.
+    """
+
+    def __init__(self, data: dict | None):
+        self.data = data or {}
+
+    def channels(self, kind: str) -> list[str]:
+        if kind == NotificationKind.DIGEST:
+            kind = NotificationKind.ALERT
+        chosen = self.data.get("channels", {}).get(kind)
+        if chosen is None:
+            return [Channel.EMAIL]
+        return [channel for channel in chosen if channel in Channel.values]
+
+    @property
+    def reminders(self) -> list[str]:
+        chosen = self.data.get("reminders")
+        if chosen is None:
+            return list(ReminderTime.values)
+        return [time for time in chosen if time in ReminderTime.values]
+
+    @property
+    def digest(self) -> bool:
+        return bool(self.data.get("digest", False))
+
+    @staticmethod
+    def build(*, channels: dict[str, list[str]], reminders, digest: bool) -> dict:
+        return {
+            "channels": {kind: sorted(chosen) for kind, chosen in channels.items()},
+            "reminders": sorted(reminders),
+            "digest": digest,
+        }
+
+
 class Notification(models.Model):
-    """A message in a user's inbox (消息); also e-mailed when they have an address."""
+    """A message in a user's inbox (消息), and on the channels they chose.
+
+    The text is kept as its English msgids (`msgid` the title, `body_msgids`
+    the sentences of the body) with their `params`, and is rendered when read
+    or sent, in the reader's language; `note` is a person's own words (a
+    reason, a reply), shown as written. `title` and `body` are the text in the
+    district's language when it was made (the only text of older messages).
+    `key`, when set, makes the message once-only for its user: a reminder or
+    an alert that a periodic job may meet again.
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("message"), blank=True)
+    msgid = models.CharField(max_length=200, blank=True)
+    body_msgids = models.JSONField(default=list, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
     url = models.CharField(_("link"), max_length=200, blank=True)
+    key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "kind", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~Q(key=""),
+                name="notification_once_per_key",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def render(self) -> tuple[str, str]:
+        """Title and body in the active language."""
+        if not self.msgid:
+            return self.title, self.body
+        title = translation.gettext(self.msgid) % self.params
+        parts = [translation.gettext(msgid) % self.params for msgid in self.body_msgids]
+        if self.note:
+            parts.append(self.note)
+        return title, " ".join(parts)
+
+    @property
+    def display_title(self) -> str:
+        return self.render()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.render()[1]
+
+
+def absolute_url(path: str) -> str:
+    """A link that works outside the site, in a mail client: from SITE_URL."""
+    if not path or "://" in path:
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(state=Delivery.State.QUEUED, next_attempt_at__lte=now)
+
+    def failed(self):
+        return self.filter(state=Delivery.State.FAILED)
+
+
+class Delivery(models.Model):
+    """One notification on one channel: sent by a task, retried until it goes.
+
+    A task claims the row by moving `next_attempt_at` a lease ahead, sends,
+    then records the outcome; a failure waits longer each time and after
+    DELIVERY_MAX_ATTEMPTS becomes failed, for the console to resend. A row
+    whose task was lost (a worker that died, a queue that restarted) is due
+    again after its lease, and the periodic sweep queues it anew.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    state = models.CharField(
+        _("state"), max_length=8, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The last task queued for it, to tell a waiting task from a lost one.
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_per_channel"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.notification_id}/{self.channel}: {self.state}"

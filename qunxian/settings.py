@@ -320,6 +320,12 @@ SMS_TEMPLATES = {
         "login_code",  # ${code}: a log-in code
         "verify_code",  # ${code}: verifies a number, or resets a password
         "account_exists",  # none: a sign-up tried a number that has an account
+        "booking_update",  # ${title}: a booking was decided, cancelled, missed
+        "reminder",  # ${title}: a booking or activity is coming up
+        "feedback_reply",  # ${title}: feedback or a review was answered
+        "activity_news",  # ${title}: an activity changed
+        "manager_alert",  # ${title}: something to handle
+        "manager_digest",  # ${count}: the day's things to handle
     )
 }
 # Aliyun SMS: an AccessKey allowed dysmsapi:SendSms, and an approved sign name.
@@ -330,6 +336,40 @@ ALIYUN_SMS_REGION = os.environ.get("ALIYUN_SMS_REGION", "cn-hangzhou")
 ALIYUN_SMS_ENDPOINT = os.environ.get(
     "ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"
 )
+
+# Notifications (qunxian/delivery.py): the inbox at once, e-mail and text
+# messages from a task, retried after each of these delays (minutes), then
+# shown as failed in the console.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DELIVERY_RETRY_MINUTES = [1, 5, 30, 120]
+DELIVERY_MAX_ATTEMPTS = len(DELIVERY_RETRY_MINUTES) + 1
+# No text message reaches a phone between these hours (local time, Asia/Shanghai);
+# one made then waits until the end. Log-in codes do not go through here.
+SMS_QUIET_HOURS = (22, 7)
+# Background tasks (django-tasks): rows in the database, run by
+# `manage.py db_worker`; on Redis through RQ (`manage.py rqworker`) when
+# REDIS_URL is set.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": ["default"],
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `manage.py send_reminders` runs (cron, every 5 minutes), in order: each
+# takes `now` and is safe to run again.
+PERIODIC_JOBS = [
+    "bookings.services.bookings_mark_no_shows",
+    "bookings.services.booking_reminders_send",
+    "activities.services.signup_reminders_send",
+    "feedback.services.feedback_alerts_send",
+    "qunxian.services.deliveries_requeue",
+]
 
 LOGGING = {
     "version": 1,

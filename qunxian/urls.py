@@ -39,6 +39,13 @@ console_patterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
     path("audit/export.xlsx", views.audit_xlsx, name="audit_xlsx"),
+    # Notifications are the core's too: every app sends them.
+    path("messages/failed/", views.DeliveryListView.as_view(), name="delivery_list"),
+    path(
+        "messages/failed/<int:pk>/resend/",
+        views.resend_delivery,
+        name="delivery_resend",
+    ),
 ]
 
 urlpatterns = [

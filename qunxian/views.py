@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, TemplateView, UpdateView
 
 from qunxian import display
@@ -14,10 +15,14 @@ from qunxian.exports import CSV, XLSX, Table, table_response
 from qunxian.filters import AuditFilter
 from qunxian.forms import ProfileForm
 from qunxian.http import redirect_back
-from qunxian.models import AuditEntry
+from qunxian.models import AuditEntry, Delivery
 from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import AdminRequiredMixin, admin_required
-from qunxian.services import notifications_mark_read
+from qunxian.services import (
+    delivery_resend,
+    notifications_mark_read,
+    user_set_language,
+)
 
 AUDIT_PAGE_SIZE = 50
 
@@ -33,8 +38,10 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        user_set_language(user=self.request.user, language=self.request.LANGUAGE_CODE)
         messages.success(self.request, _("Your details were saved."))
-        return super().form_valid(form)
+        return response
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -63,6 +70,8 @@ def switch_language(request, code):
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=code)
     response = redirect_back(request, "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -198,3 +207,38 @@ def audit_csv(request):
 @require_safe
 def audit_xlsx(request):
     return _audit_export(request, XLSX)
+
+
+# -- The console's failed messages: e-mails and texts that ran out of retries.
+
+DELIVERY_PAGE_SIZE = 50
+
+
+class DeliveryListView(AdminRequiredMixin, TemplateView):
+    """Messages that could not be sent, newest first, with the provider's error."""
+
+    template_name = "console/deliveries/delivery_list.html"
+
+    def get_context_data(self, **kwargs):
+        page = page_number(self.request)
+        rows, has_next = page_of(
+            Delivery.objects.failed().select_related("notification__user"),
+            page,
+            DELIVERY_PAGE_SIZE,
+        )
+        return super().get_context_data(
+            deliveries=rows, **pager(self.request, page, has_next), **kwargs
+        )
+
+
+@admin_required
+@require_POST
+def resend_delivery(request, pk):
+    row = get_object_or_404(Delivery.objects.select_related("notification"), pk=pk)
+    try:
+        delivery_resend(delivery_row=row, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The message was queued to be sent again."))
+    return redirect_back(request, reverse("console:delivery_list"))

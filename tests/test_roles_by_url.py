@@ -48,6 +48,27 @@ def admins_only(status=200):
     }
 
 
+def failed_delivery(user):
+    """A worker's e-mail that ran out of retries, for the console to resend."""
+    from django.utils import timezone
+
+    from qunxian.models import Delivery, Notification
+
+    notification, _created = Notification.objects.get_or_create(
+        user=user, kind="booking", title="Booking approved", key="roles-by-url"
+    )
+    return Delivery.objects.get_or_create(
+        notification=notification,
+        channel="email",
+        defaults={
+            "state": Delivery.State.FAILED,
+            "attempts": 5,
+            "last_error": "SMTPServerDisconnected",
+            "next_attempt_at": timezone.now(),
+        },
+    )[0]
+
+
 # name: (kwargs or a function of the fixtures giving them, {role: status})
 TABLE = {
     "home": ({}, everyone(200)),
@@ -103,6 +124,8 @@ TABLE = {
     "activities:detail": (lambda f: {"pk": f["activity_a"].pk}, everyone(200)),
     "activities:sign_up": (lambda f: {"pk": f["activity_a"].pk}, everyone(405)),
     "activities:cancel": (lambda f: {"pk": f["activity_a"].pk}, everyone(405)),
+    # The worker's confirmed sign-up; nobody else has one.
+    "activities:ics": (lambda f: {"pk": f["activity_a"].pk}, own_booking(200)),
     # -- user-end notice pages --
     "notices:list": ({}, everyone(200)),
     "notices:policies": ({}, everyone(200)),
@@ -266,6 +289,11 @@ TABLE = {
     "console:booking_export": ({}, admins_only()),
     "console:signup_export": ({}, admins_only()),
     "console:appeal_export": ({}, admins_only()),
+    "console:delivery_list": ({}, admins_only()),
+    "console:delivery_resend": (
+        lambda f: {"pk": failed_delivery(f["worker"]).pk},
+        admins_only(405),
+    ),
     # -- console feedback pages --
     "console:appeal_list": ({}, admins_only()),
     # The district's own; an on-time venue appeal is a 404 here (test_handling.py).
@@ -448,6 +476,7 @@ POST_TABLE = {
     "console:appeal_accept": post_admins(),
     "console:appeal_resolve": post_admins(),
     "console:appeal_close": post_admins(),
+    "console:delivery_resend": post_admins(),
     "console:review_hide": post_admins(),
     "console:review_unhide": post_admins(),
     "console:activity_series": post_admins(200),

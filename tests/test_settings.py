@@ -118,3 +118,17 @@ def test_private_media_root_inside_media_root_is_refused(monkeypatch, tmp_path):
             MEDIA_ROOT=str(tmp_path / "media"),
             PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private"),
         )
+
+
+def test_tasks_queue_in_the_database_without_redis(monkeypatch):
+    settings = load_settings(monkeypatch)
+    assert settings["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "django_tasks_db" in settings["INSTALLED_APPS"]
+    assert "django_rq" not in settings["INSTALLED_APPS"]
+
+
+def test_tasks_queue_in_redis_through_rq_with_redis(monkeypatch):
+    settings = load_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert settings["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert "django_rq" in settings["INSTALLED_APPS"]
+    assert settings["RQ_QUEUES"]["default"]["URL"] == "redis://127.0.0.1:6379/0"

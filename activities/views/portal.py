@@ -1,13 +1,15 @@
 """The user end: upcoming activities ("for you" first), one activity, my sign-ups."""
 
+import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from activities.audience import order_for_user
@@ -139,6 +141,44 @@ def cancel(request, pk):
     else:
         messages.success(request, _("Your sign-up was cancelled."))
     return redirect(activity)
+
+
+@login_required
+@require_safe
+def calendar_file(request, pk):
+    """My confirmed place at an activity as an iCalendar event (Asia/Shanghai)."""
+    signup = get_object_or_404(
+        own_signups(request.user)
+        .filter(
+            state__in=(State.CONFIRMED, State.ATTENDED),
+            activity__status=Activity.Status.PUBLISHED,
+        )
+        .select_related("activity__venue"),
+        activity_id=pk,
+    )
+    activity = signup.activity
+    venue = activity.venue
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Qunxian//qunxian//ZH")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"signup-{signup.pk}@qunxian")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(activity.starts_at))
+    event.add("dtend", timezone.localtime(activity.ends_at))
+    event.add("summary", activity.title)
+    event.add("location", f"{venue.name} · {activity.place}, {venue.address}")
+    event.add("geo", (venue.lat, venue.lng))
+    event.add("url", request.build_absolute_uri(activity.get_absolute_url()))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    response = HttpResponse(
+        calendar.to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="activity-{activity.pk}.ics"'
+    )
+    return response
 
 
 class MySignUpsView(LoginRequiredMixin, ListView):

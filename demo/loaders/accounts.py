@@ -47,6 +47,13 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
     },
 ]
 
+# How messages reach each demo account besides its inbox (it can change them).
+DEMO_PREFS = {
+    "worker": {"channels": {"booking": ["sms"], "reminder": ["sms"]}},
+    "manager": {"channels": {"alert": ["sms"]}},
+    "system_admin": {"channels": {"alert": ["sms"]}},
+}
+
 # (username, phone, display name)
 RESIDENTS = [
     ("demo_chen", "13700000001", "陈师傅"),
@@ -106,6 +113,9 @@ def load_accounts(venues: dict[str, Venue], hashes: dict[str, Future]) -> People
         user.is_staff = False
         # Reset every run, so the printed passwords always work.
         user.password = hashes[spec["username"]].result()
+        if not user.notification_prefs:
+            # Text messages (the console under `make run`) show the alerts.
+            user.notification_prefs = DEMO_PREFS[spec["role"]]
         user.save()
         accounts[spec["role"]] = user
     manager = accounts["manager"]

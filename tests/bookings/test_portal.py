@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from bookings.services import booking_approve, booking_create, booking_reject
-from qunxian.models import Notification
 from tests.bookings.conftest import at
 from tests.factories import UserFactory
+from tests.tasks import run_worker
 
 
 def request_data(when, **overrides):
@@ -227,7 +227,7 @@ def test_inbox_lists_decisions_and_marks_them_read(client, worker, manager_a, sp
     assert client.get(reverse("home")).context["unread_count"] == 1
     page = client.get(reverse("inbox")).content.decode()
     assert "场地维修" in page
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert not worker.notifications.filter(read_at__isnull=True).exists()
 
 
 def test_decision_is_also_emailed_when_the_user_has_an_address(
@@ -245,4 +245,6 @@ def test_decision_is_also_emailed_when_the_user_has_an_address(
     )
     with django_capture_on_commit_callbacks(execute=True):
         booking_approve(booking=booking, actor=manager_a)
+    assert mailoutbox == []  # queued: the worker sends it
+    run_worker()
     assert [mail.to for mail in mailoutbox] == [["li@example.cn"]]
