@@ -3,30 +3,89 @@
 Failed log-ins are limited by allauth (ACCOUNT_RATE_LIMITS["login_failed"]):
 per client address, and per key, which here is the account whichever of its
 identifiers was typed.
+
+Codes go by SMS through `qunxian.sms` at once, not through the task queue:
+the person is waiting for them. Every text any flow sends counts against one
+limit of ours, "send_sms", per number and per client address; the forms that
+ask for a text check it first, so that a refusal is a form error.
 """
 
+import logging
 import math
 import time
 from http import HTTPStatus
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.internal.flows.password_reset_by_code import (
+    PasswordResetVerificationProcess,
+)
 from allauth.account.internal.userkit import get_user_by_username
 from allauth.account.utils import filter_users_by_email
 from allauth.account.views import LoginView as AllauthLoginView
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse, RateLimited
 from allauth.core.internal import ratelimit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import validate_email
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from qunxian.models import User, phone_validator
+from qunxian.sms import SmsError, send_sms
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY_FAILED_LOGINS = ngettext_lazy(
     "Too many failed log-ins. Try again in %(minutes)d minute.",
     "Too many failed log-ins. Try again in %(minutes)d minutes.",
     "minutes",
 )
+TOO_MANY_TEXTS_MINUTES = ngettext_lazy(
+    "Too many text messages to this number or from this network. "
+    "Try again in %(minutes)d minute.",
+    "Too many text messages to this number or from this network. "
+    "Try again in %(minutes)d minutes.",
+    "minutes",
+)
+TOO_MANY_TEXTS_HOURS = ngettext_lazy(
+    "Too many text messages to this number or from this network. "
+    "Try again in %(hours)d hour.",
+    "Too many text messages to this number or from this network. "
+    "Try again in %(hours)d hours.",
+    "hours",
+)
+
+
+def seconds_until_allowed(request, *, action: str, key: str) -> int:
+    """Seconds until each of the action's limits has room for `key` and the
+    client again; 0 when all have room now. Nothing is counted."""
+    now = time.time()
+    waits = [0.0]
+    for rate in ratelimit.get_rates(app="allauth.account", action=action):
+        cache_key = ratelimit.get_cache_key(
+            request, app="allauth.account", action=action, rate=rate, key=key
+        )
+        allowed, history = ratelimit.apply_rate(
+            ratelimit.cache.get(cache_key, []), now, rate, dry_run=True
+        )
+        if not allowed:
+            waits.append(history[rate.amount - 1] + rate.duration - now)
+    return math.ceil(max(waits))
+
+
+def check_text_allowed(phone: str) -> None:
+    """A form error if no text may go to `phone` from this client now."""
+    seconds = seconds_until_allowed(context.request, action="send_sms", key=phone)
+    if not seconds:
+        return
+    if seconds > 3600:
+        message, params = TOO_MANY_TEXTS_HOURS, {"hours": math.ceil(seconds / 3600)}
+    else:
+        message, params = TOO_MANY_TEXTS_MINUTES, {"minutes": math.ceil(seconds / 60)}
+    raise forms.ValidationError(message, code="too_many_texts", params=params)
 
 
 class PhoneField(forms.CharField):
@@ -90,22 +149,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def _login_retry_after(self, request, **credentials) -> int:
         """Seconds until each limit that refused this log-in has room again."""
         key = self._get_login_attempts_cache_key(request, **credentials)
-        now = time.time()
-        waits = [1]
-        for rate in ratelimit.get_rates(app="allauth.account", action="login_failed"):
-            cache_key = ratelimit.get_cache_key(
-                request,
-                app="allauth.account",
-                action="login_failed",
-                rate=rate,
-                key=key,
-            )
-            allowed, history = ratelimit.apply_rate(
-                ratelimit.cache.get(cache_key, []), now, rate, dry_run=True
-            )
-            if not allowed:
-                waits.append(history[rate.amount - 1] + rate.duration - now)
-        return math.ceil(max(waits))
+        return max(1, seconds_until_allowed(request, action="login_failed", key=key))
+
+    def set_password(self, user, password):
+        # A new password, by a reset most often, lifts the account's log-in lock.
+        super().set_password(user, password)
+        ratelimit.clear(
+            context.request,
+            app="allauth.account",
+            action="login_failed",
+            key=f"user:{user.pk}",
+        )
 
     def phone_form_field(self, **kwargs):
         kwargs.pop("label", None)
@@ -122,40 +176,178 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_phone(self, user, phone, verified):
         user.phone = phone
+        user.phone_verified = verified
         if user.pk:
-            user.save(update_fields=["phone"])
+            user.save(update_fields=["phone", "phone_verified"])
 
     def get_phone(self, user):
-        return (user.phone, True) if user.phone else None
+        return (user.phone, user.phone_verified) if user.phone else None
 
     def set_phone_verified(self, user, phone):
-        """Numbers are not verified by SMS yet: nothing to record."""
+        # A changed number is only stored once its code came back.
+        self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone):
         return User.objects.filter(phone=phone).first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        raise NotImplementedError("No SMS gateway is configured.")
+        # Log-in and reauthentication codes come with `reauthentication`;
+        # a number's verification code comes without.
+        template = "login_code" if "reauthentication" in kwargs else "verify_code"
+        self.send_text(phone=phone, template=template, params={"code": code})
+
+    def send_account_already_exists_sms(self, phone):
+        """A sign-up answered as for a new number: only the owner learns more."""
+        self.send_text(phone=phone, template="account_exists", params={})
+
+    def send_unknown_account_sms(self, phone, **kwargs):
+        """Nothing is sent, but the number's limit counts as for a sent code,
+        so that the next refusal reads the same for every number."""
+        self._count_text(phone)
+
+    def send_text(self, *, phone: str, template: str, params: dict[str, str]) -> None:
+        """Sends now; past our limit or if the provider fails, an error page.
+
+        The 503 undoes the request's writes (AtomicWritesMiddleware), so a
+        sign-up whose code could not go out leaves no account behind.
+        """
+        self._count_text(phone)
+        try:
+            send_sms(phone=phone, template=template, params=params)
+        except SmsError as error:
+            logger.warning("SMS %s to %s failed: %s", template, phone, error)
+            raise ImmediateHttpResponse(
+                render(
+                    context.request,
+                    "account/sms_failed.html",
+                    status=HTTPStatus.SERVICE_UNAVAILABLE,
+                )
+            ) from error
+
+    def _count_text(self, phone: str) -> None:
+        request = context.request
+        if not ratelimit.consume(
+            request, app="allauth.account", action="send_sms", key=phone
+        ):
+            raise ImmediateHttpResponse(ratelimit.respond_429(request))
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up, saying when a number already has an account.
+    """allauth's sign-up, refusing a number that may get no text now.
 
-    With enumeration prevention allauth would text the owner and show a page
-    asking for a code; without an SMS gateway no code comes, so the number is
-    refused here instead (sign-ups are limited per client address).
+    A number that has an account gets the same answer as a new one: allauth
+    texts its owner instead of a code (ACCOUNT_PREVENT_ENUMERATION).
     """
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.account_already_exists:
-            self.account_already_exists = False
-            self.add_error("phone", get_adapter().error_messages["phone_taken"])
+        if not self.errors:
+            try:
+                check_text_allowed(cleaned_data["phone"])
+            except forms.ValidationError as error:
+                self.add_error("phone", error)
         return cleaned_data
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """allauth's request for a log-in code, saying when a text may go again."""
+
+    def clean_phone(self) -> str:
+        if phone := self.cleaned_data["phone"]:
+            check_text_allowed(phone)
+        return super().clean_phone()
+
+
+class ChangePhoneForm(allauth_forms.ChangePhoneForm):
+    """allauth's change of number, saying when a text may go again."""
+
+    def clean_phone(self) -> str:
+        phone = super().clean_phone()
+        check_text_allowed(phone)
+        return phone
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's reset by code, to a mobile number as well as to an address.
+
+    allauth 65 mails reset codes only, and most accounts have no address.
+    """
+
+    email = None
+    login = forms.CharField(
+        label=_("Mobile number or e-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"].strip()
+        self.phone = None
+        if "@" in login:
+            validate_email(login)
+            self.cleaned_data["email"] = login
+            self.clean_email()  # allauth's: finds the address's accounts
+        else:
+            self.phone = PhoneField().clean(login)
+            check_text_allowed(self.phone)
+            user = get_adapter().get_user_by_phone(self.phone)
+            self.users = [user] if user and user.is_active else []
+        return self.phone or login
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # allauth's view limits resets per cleaned_data["email"].
+        if "login" in cleaned_data:
+            cleaned_data["email"] = cleaned_data["login"]
+        return cleaned_data
+
+    def save(self, request, **kwargs) -> str:
+        if not self.phone:
+            return super().save(request, **kwargs)
+        PhonePasswordResetProcess.initiate(
+            request=request,
+            user=self.users[0] if self.users else None,
+            phone=self.phone,
+        )
+        return self.phone
+
+
+class PhonePasswordResetProcess(PasswordResetVerificationProcess):
+    """allauth's password reset by code, the code sent by SMS.
+
+    allauth's views resume the process as their own class and read the
+    recipient from state["email"]: it holds the number here.
+    """
+
+    def send(self) -> None:
+        phone = self.state["email"]
+        adapter = get_adapter()
+        if not self.user:
+            adapter.send_unknown_account_sms(phone)
+            return
+        self.state["code"] = adapter.generate_password_reset_code()
+        adapter.send_text(
+            phone=phone, template="verify_code", params={"code": self.code}
+        )
+
+    @classmethod
+    def initiate(cls, *, request, user, phone):
+        process = cls(request, state=cls.initial_state(user, email=phone), user=user)
+        process.send()
+        process.persist()
+        return process
 
 
 class LoginView(AllauthLoginView):
     """allauth's log-in page, answering 429 while failed log-ins are limited."""
+
+    def form_valid(self, form):
+        # An unverified number is sent a code first; allauth's limit on those
+        # raises instead of answering.
+        try:
+            return super().form_valid(form)
+        except RateLimited:
+            return ratelimit.respond_429(self.request)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -1,10 +1,11 @@
 """Whole-page caching for anonymous visitors.
 
 Anonymous pages carry nothing personal (no CSRF token, no name), so the same
-URL in the same language can be served from the cache to everyone. The key
-includes a version that the owning app bumps when its data changes; the short
-timeout bounds staleness of time-dependent bits such as "open now", and, with a
-per-process cache (no REDIS_URL), of invalidations made by other processes.
+URL in the same language and display mode can be served from the cache to
+everyone. The key includes a version that the owning app bumps when its data
+changes; the short timeout bounds staleness of time-dependent bits such as
+"open now", and, with a per-process cache (no REDIS_URL), of invalidations
+made by other processes.
 """
 
 import hashlib
@@ -13,6 +14,8 @@ from functools import wraps
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
+
+from qunxian.display import display_mode
 
 
 def bump_version(version_key: str) -> None:
@@ -32,10 +35,12 @@ def _increment(version_key: str) -> None:
 
 
 def versioned_key(prefix: str, version_key: str, request) -> str:
-    """A cache key for this URL and language at the data's current version."""
+    """A cache key for this URL, language and display mode at the data's
+    current version (the elder mode draws the same page with another class)."""
     version = cache.get_or_set(version_key, 1, None)
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"{prefix}:{version_key}:{version}:{get_language()}:{digest}"
+    mode = display_mode(request)
+    return f"{prefix}:{version_key}:{version}:{get_language()}:{mode}:{digest}"
 
 
 def cache_for_anonymous(*, version_key: str, timeout: int = 60):

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils.functional import SimpleLazyObject
 
+from qunxian.display import ELDER, display_mode
 from qunxian.models import Notification, User
 from qunxian.roles import SYSTEM_ADMIN_GROUP, is_system_admin, is_venue_manager
 
@@ -54,3 +55,8 @@ def roles(request):
         "user_is_admin": SimpleLazyObject(lambda: facts["admin"]),
         "unread_count": SimpleLazyObject(lambda: facts["unread"]),
     }
+
+
+def display(request):
+    """Whether the page is drawn in 适老化 (elder) mode."""
+    return {"elder_mode": display_mode(request) == ELDER}

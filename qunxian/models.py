@@ -21,6 +21,10 @@ class User(AbstractUser):
     phone = models.CharField(
         _("mobile number"), max_length=11, unique=True, validators=[phone_validator]
     )
+    # False only while a number typed at sign-up waits for its SMS code: such
+    # an account cannot log in until then. Numbers that an admin entered, and
+    # those of accounts older than SMS codes, are taken as given.
+    phone_verified = models.BooleanField(_("mobile number verified"), default=True)
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     gender = models.CharField(
         _("gender"), max_length=8, choices=Gender.choices, blank=True

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "qunxian.context_processors.roles",
+                "qunxian.context_processors.display",
             ],
         },
     },
@@ -178,11 +179,31 @@ ACCOUNT_ADAPTER = "qunxian.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "qunxian.forms.SignupExtraForm"
-ACCOUNT_PHONE_VERIFICATION_ENABLED = False  # no SMS gateway yet
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_FORMS = {"signup": "qunxian.accounts.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "qunxian.accounts.SignupForm",
+    "request_login_code": "qunxian.accounts.RequestLoginCodeForm",
+    "change_phone": "qunxian.accounts.ChangePhoneForm",
+    "reset_password": "qunxian.accounts.ResetPasswordForm",
+}
+# Codes by SMS: the number typed at sign-up is verified, and anyone may log in
+# or reset a password with a code instead. Six digits, 5 minutes, 5 tries.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 5
+# Text messages per number and per client address, below the provider's own
+# 1/min, 5/h, 10/day per number. "send_sms" is ours and counts every flow's
+# texts together (see qunxian.accounts); allauth's per-flow keys match it.
+SMS_RATE = "1/m/key,5/h/key,10/d/key,1/m/ip,5/h/ip,10/d/ip"
 # Failed log-ins count per client address and per account, whichever of its
 # identifiers was typed (see AccountAdapter).
 ACCOUNT_RATE_LIMITS = {
@@ -190,14 +211,17 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "change_password": "5/m/user",
     "reset_password": "20/m/ip,5/m/key",
+    "send_sms": SMS_RATE,
+    "request_login_code": SMS_RATE,
+    "verify_phone": SMS_RATE,
 }
 # The client is the address that the proxy in front (see README) appends to
 # X-Forwarded-For; with none trusted, REMOTE_ADDR.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(
     os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 )
-# A password reset answers alike for known and unknown addresses. Sign-up still
-# says that a number is taken (see qunxian.accounts.SignupForm).
+# Sign-up, log-in by code and password reset answer alike whether or not the
+# number or address has an account: only its owner learns it, by SMS or mail.
 ACCOUNT_PREVENT_ENUMERATION = True
 
 # Internationalisation
@@ -283,8 +307,28 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "群团e家 <noreply@localhost>")
 
-# Text messages: a dotted path to a backend class (see qunxian/sms.py).
+# Text messages: a dotted path to a backend class (see qunxian/sms.py):
+# qunxian.sms.ConsoleBackend (the log) or qunxian.sms.AliyunBackend.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "qunxian.sms.ConsoleBackend")
+# Each message's template code at the provider, from SMS_TEMPLATE_<NAME>
+# (e.g. SMS_TEMPLATE_LOGIN_CODE=SMS_123456789). The comment says the
+# template's variables; their values are strings.
+SMS_TEMPLATES = {
+    name: os.environ.get(f"SMS_TEMPLATE_{name.upper()}", "")
+    for name in (
+        "login_code",  # ${code}: a log-in code
+        "verify_code",  # ${code}: verifies a number, or resets a password
+        "account_exists",  # none: a sign-up tried a number that has an account
+    )
+}
+# Aliyun SMS: an AccessKey allowed dysmsapi:SendSms, and an approved sign name.
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_REGION = os.environ.get("ALIYUN_SMS_REGION", "cn-hangzhou")
+ALIYUN_SMS_ENDPOINT = os.environ.get(
+    "ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"
+)
 
 LOGGING = {
     "version": 1,

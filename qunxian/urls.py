@@ -52,6 +52,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", views.switch_language, name="language"),
+    path("display/<str:mode>/", views.switch_display, name="display"),
     # Each admin end is guarded once here, on top of each view's own guard.
     path(
         "manage/",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView, UpdateView
 
+from qunxian import display
 from qunxian.filters import AuditFilter
 from qunxian.forms import ProfileForm
 from qunxian.http import redirect_back
@@ -69,6 +70,26 @@ def switch_language(request, code):
         settings.LANGUAGE_COOKIE_NAME,
         code,
         max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+    return response
+
+
+@require_safe
+def switch_display(request, mode):
+    """Turn 适老化 (elder) mode on or off for this browser and go back.
+
+    A link, like the language switch, so it works without JavaScript and the
+    cached anonymous pages carry no CSRF token.
+    """
+    if mode not in display.MODES:
+        raise Http404
+    response = redirect_back(request, "/")
+    response.set_cookie(
+        display.COOKIE,
+        mode,
+        max_age=display.COOKIE_AGE,
         samesite="Lax",
         secure=not settings.DEBUG,
     )

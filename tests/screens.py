@@ -215,9 +215,10 @@ def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]
                     timezone_id="Asia/Shanghai",
                 )
                 page = context.new_page()
-                if text_scale == 2:
+                cdp = context.new_cdp_session(page) if text_scale == 2 else None
+                if cdp:
                     # What the browser's own font-size setting does (not zoom).
-                    context.new_cdp_session(page).send(
+                    cdp.send(
                         "Page.setFontSizes",
                         {"fontSizes": {"standard": 32, "fixed": 26}},
                     )
@@ -230,7 +231,18 @@ def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]
                     page.goto(base + path)
                     page.wait_for_timeout(300)
                     target = folder / f"{label}-{suffix}.png"
-                    page.screenshot(path=str(target), full_page=True)
+                    if cdp:
+                        # Chromium's full-page capture drops the font sizes
+                        # set above: grow the viewport to the page instead.
+                        viewport = page.viewport_size
+                        height = page.evaluate(
+                            "() => document.documentElement.scrollHeight"
+                        )
+                        page.set_viewport_size({**viewport, "height": height})
+                        page.screenshot(path=str(target))
+                        page.set_viewport_size(viewport)
+                    else:
+                        page.screenshot(path=str(target), full_page=True)
                     shots.setdefault((end, suffix), []).append(target)
                 context.close()
         browser.close()

@@ -1,17 +1,65 @@
 import re
 import runpy
+from datetime import timedelta
 
 import pytest
 from allauth.core.internal import ratelimit
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from freezegun import freeze_time
 
-from qunxian.accounts import TOO_MANY_FAILED_LOGINS
+from qunxian import sms
+from qunxian.accounts import (
+    TOO_MANY_FAILED_LOGINS,
+    TOO_MANY_TEXTS_HOURS,
+    TOO_MANY_TEXTS_MINUTES,
+)
 from qunxian.models import User
 from tests.factories import PASSWORD, UserFactory
 from tests.test_settings import SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def texts(settings):
+    """The SMS sent, as `mailoutbox` holds the mail."""
+    settings.SMS_BACKEND = "qunxian.sms.MemoryBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+class FailingBackend:
+    def send(self, *, phone, template, params):
+        raise sms.SmsError("isv.BUSINESS_LIMIT_CONTROL: 触发天级流控Permits:10")
+
+
+def last_code(texts, phone):
+    return next(t.params["code"] for t in reversed(texts) if t.phone == phone)
+
+
+def zh(message, **params):
+    with translation.override("zh-hans"):
+        return str(message % params)
+
+
+NEW_PASSWORD = "sea-breeze-2026"
+
+
+def sign_up(client, phone="13800138000", **extra):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "phone": phone,
+            "display_name": "王师傅",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        **extra,
+    )
 
 
 @pytest.mark.parametrize("phone", ["13800138000", "19912345678", "15000000000"])
@@ -40,20 +88,69 @@ def test_signup_asks_for_number_name_and_password_only(client, db):
     assert fields == {"phone", "display_name", "password1", "password2"}
 
 
-def test_signup_creates_a_worker_who_is_logged_in(client, db):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "phone": "138 0013 8000",
-            "display_name": "王师傅",
-            "password1": "sea-breeze-2026",
-            "password2": "sea-breeze-2026",
-        },
-    )
+def test_signup_texts_a_code_that_verifies_the_number_and_logs_in(client, db, texts):
+    response = sign_up(client, "138 0013 8000")
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_verify_phone")
     user = User.objects.get(phone="13800138000")
     assert user.display_name == "王师傅"
+    assert not user.phone_verified
+    assert [(t.phone, t.template) for t in texts] == [("13800138000", "verify_code")]
+    code = texts[0].params["code"]
+    assert re.fullmatch(r"\d{6}", code)
+    assert client.get(reverse("profile")).status_code == 302  # not logged in yet
+
+    response = client.post(reverse("account_verify_phone"), {"code": code})
+    assert response.status_code == 302
     assert client.get(reverse("profile")).status_code == 200
+    user.refresh_from_db()
+    assert user.phone_verified
+
+
+def test_a_wrong_code_is_refused_and_the_fifth_ends_the_attempt(client, db, texts):
+    sign_up(client)
+    code = texts[0].params["code"]
+    wrong = "000000" if code != "000000" else "111111"
+    url = reverse("account_verify_phone")
+    for _attempt in range(4):
+        response = client.post(url, {"code": wrong})
+        assert response.status_code == 200
+        assert "错误代码" in response.content.decode()
+    response = client.post(url, {"code": wrong})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    # The right code no longer helps: the attempt is over.
+    assert client.post(url, {"code": code}).status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.get(phone="13800138000").phone_verified
+
+
+def test_a_code_expires_after_five_minutes(client, db, texts):
+    start = timezone.now()
+    with freeze_time(start):
+        sign_up(client)
+    code = texts[0].params["code"]
+    with freeze_time(start + timedelta(minutes=5, seconds=1)):
+        response = client.post(reverse("account_verify_phone"), {"code": code})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.get(phone="13800138000").phone_verified
+
+
+def test_an_unverified_sign_up_cannot_log_in_with_its_password_alone(client, db, texts):
+    sign_up(client)
+    client.post(reverse("account_logout"))
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        response = client.post(
+            reverse("account_login"),
+            {"login": "13800138000", "password": NEW_PASSWORD},
+        )
+        assert response["Location"] == reverse("account_verify_phone")
+        assert "_auth_user_id" not in client.session
+        assert len(texts) == 2
+        client.post(reverse("account_verify_phone"), {"code": texts[1].params["code"]})
+    assert "_auth_user_id" in client.session
 
 
 def test_signup_with_a_bad_number_shows_a_chinese_error_and_saves_nothing(client, db):
@@ -71,22 +168,41 @@ def test_signup_with_a_bad_number_shows_a_chinese_error_and_saves_nothing(client
     assert not User.objects.exists()
 
 
-def test_signup_with_a_taken_number_is_refused_with_a_clear_message(client, db):
-    """No SMS can tell the owner privately, so sign-up says it, not a code page."""
+def test_signup_with_a_taken_number_answers_as_for_a_new_one(client, db, texts):
+    """Only the owner learns, by SMS, that the number has an account."""
     UserFactory(phone="13800138000")
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "phone": "13800138000",
-            "display_name": "王师傅",
-            "password1": "sea-breeze-2026",
-            "password2": "sea-breeze-2026",
-        },
-    )
-    assert response.status_code == 200
-    assert "此电话号码已被其他用户注册" in response.content.decode()
-    assert User.objects.count() == 1
+    taken = sign_up(client, "13800138000")
+    new = sign_up(Client(), "13800138001", REMOTE_ADDR="192.0.2.9")
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"] == reverse("account_verify_phone")
+    assert [(t.phone, t.template) for t in texts] == [
+        ("13800138000", "account_exists"),
+        ("13800138001", "verify_code"),
+    ]
+    page = client.get(taken["Location"])
+    assert page.status_code == 200 and "13800138000" in page.content.decode()
+    assert User.objects.filter(phone="13800138000").count() == 1
+    assert client.post(taken["Location"], {"code": "123456"}).status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_a_failing_sms_provider_shows_a_clear_error_and_keeps_no_account(
+    client, db, settings, texts
+):
+    settings.SMS_BACKEND = "tests.test_accounts.FailingBackend"
+    start = timezone.now()
+    with freeze_time(start):
+        response = sign_up(client)
+    assert response.status_code == 503
+    with translation.override("zh-hans"):
+        assert gettext("The text message could not be sent") in (
+            response.content.decode()
+        )
+    assert not User.objects.exists()
+    settings.SMS_BACKEND = "qunxian.sms.MemoryBackend"
+    with freeze_time(start + timedelta(minutes=1, seconds=1)):
+        assert sign_up(client)["Location"] == reverse("account_verify_phone")
+    assert len(texts) == 1
 
 
 @pytest.mark.parametrize("login", ["13900000777", "someone"])
@@ -204,18 +320,51 @@ def test_the_limit_holds_across_processes_sharing_the_default_cache(
     assert log_in(client, "13900000777", PASSWORD).status_code == 429
 
 
+def reset_password(client, login, code_of):
+    """Asks for a code, gives it back and sets NEW_PASSWORD; the last answer."""
+    response = client.post(reverse("account_reset_password"), {"login": login})
+    assert response["Location"] == reverse("account_confirm_password_reset_code")
+    response = client.post(response["Location"], {"code": code_of()})
+    assert response["Location"] == reverse("account_complete_password_reset")
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    return client.post(response["Location"], data)
+
+
 def test_a_password_reset_lifts_the_lock(client, someone, mailoutbox):
     someone.email = "someone@example.cn"
     someone.save()
     for _ in range(5):
         log_in(client, "someone")
-    client.post(reverse("account_reset_password"), {"email": "someone@example.cn"})
-    link = re.search(r"https?://testserver(/\S+)", mailoutbox[0].body).group(1)
-    form_url = client.get(link)["Location"]
-    new = "sea-breeze-2026"
-    response = client.post(form_url, {"password1": new, "password2": new})
+
+    def mailed_code():
+        return re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+
+    response = reset_password(client, "someone@example.cn", mailed_code)
     assert response.status_code == 302
-    assert log_in(client, "someone", new).status_code == 302
+    assert log_in(client, "someone", NEW_PASSWORD).status_code == 302
+
+
+def test_a_phone_only_account_resets_its_password_by_sms(client, someone, texts):
+    """Without an e-mail address, the number gets the code."""
+    assert not someone.email
+    response = reset_password(
+        client, "139 0000 0777", lambda: last_code(texts, "13900000777")
+    )
+    assert response.status_code == 302
+    assert [(t.phone, t.template) for t in texts] == [("13900000777", "verify_code")]
+    assert log_in(client, "13900000777", NEW_PASSWORD).status_code == 302
+
+
+def test_a_password_reset_answers_alike_for_unknown_numbers(client, someone, texts):
+    known = client.post(reverse("account_reset_password"), {"login": "13900000777"})
+    unknown = Client().post(
+        reverse("account_reset_password"),
+        {"login": "13900000888"},
+        REMOTE_ADDR="192.0.2.9",
+    )
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [t.phone for t in texts] == ["13900000777"]
 
 
 def test_a_password_reset_answers_alike_for_known_and_unknown_addresses(
@@ -224,16 +373,116 @@ def test_a_password_reset_answers_alike_for_known_and_unknown_addresses(
     someone.email = "someone@example.cn"
     someone.save()
     url = reverse("account_reset_password")
-    known = client.post(url, {"email": "someone@example.cn"})
-    unknown = client.post(url, {"email": "nobody@example.cn"})
+    known = client.post(url, {"login": "someone@example.cn"})
+    unknown = Client().post(url, {"login": "nobody@example.cn"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert [mail.to for mail in mailoutbox] == [
         ["someone@example.cn"],
         ["nobody@example.cn"],
     ]
-    assert "/accounts/password/reset/key/" in mailoutbox[0].body
-    assert "/accounts/password/reset/key/" not in mailoutbox[1].body
+    assert re.search(r"\b\d{6}\b", mailoutbox[0].body)
+    assert not re.search(r"\b\d{6}\b", mailoutbox[1].body)
+
+
+# -- Log-in by SMS code, and the limits on texts
+
+
+def request_code(phone, ip="192.0.2.1", client=None):
+    """Each request from its own browser unless told: one with a pending code
+    is sent back to it."""
+    client = client or Client()
+    return client.post(
+        reverse("account_request_login_code"), {"phone": phone}, REMOTE_ADDR=ip
+    )
+
+
+def test_an_existing_account_logs_in_by_sms_code(client, someone, texts):
+    page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("account_request_login_code")}' in page
+    response = request_code("13900000777", client=client)
+    assert response["Location"] == reverse("account_confirm_login_code")
+    assert [(t.phone, t.template) for t in texts] == [("13900000777", "login_code")]
+    response = client.post(response["Location"], {"code": texts[0].params["code"]})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(someone.pk)
+
+
+def test_log_in_by_code_answers_alike_for_unknown_numbers(someone, texts):
+    known, unknown = Client(), Client()
+    answers = [
+        request_code("13900000777", "192.0.2.1", known),
+        request_code("13900000888", "192.0.2.2", unknown),
+    ]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    pages = [
+        known.get(answers[0]["Location"]).content.decode(),
+        unknown.get(answers[1]["Location"]).content.decode(),
+    ]
+    assert "13900000777" in pages[0] and "13900000888" in pages[1]
+    strip = re.compile(r"139000007{3}|139000008{3}|value=\"[^\"]*\"")
+    assert strip.sub("", pages[0]) == strip.sub("", pages[1])
+    assert [t.phone for t in texts] == ["13900000777"]
+    # Asked again within the minute, both are refused in the same words.
+    again = [request_code("13900000777", "192.0.2.3"), request_code("13900000888")]
+    assert again[0].status_code == again[1].status_code == 200
+    refusal = zh(TOO_MANY_TEXTS_MINUTES, minutes=1)
+    assert all(refusal in a.content.decode() for a in again)
+    assert len(texts) == 1
+
+
+def test_a_number_gets_one_text_a_minute_and_ten_a_day(someone, texts):
+    start = timezone.now()
+    with freeze_time(start):
+        assert request_code("13900000777").status_code == 302
+        # From another address too, a minute has not passed for the number.
+        response = request_code("13900000777", ip="198.51.100.1")
+        assert zh(TOO_MANY_TEXTS_MINUTES, minutes=1) in response.content.decode()
+    # Spaced out (the provider allows 5 an hour), ten a day go through.
+    for step in range(1, 10):
+        with freeze_time(start + timedelta(minutes=13 * step)):
+            response = request_code("13900000777", ip=f"198.51.100.{step}")
+            assert response.status_code == 302, step
+    with freeze_time(start + timedelta(minutes=13 * 10)):
+        response = request_code("13900000777", ip="203.0.113.1")
+    assert response.status_code == 200
+    assert zh(TOO_MANY_TEXTS_HOURS, hours=22) in response.content.decode()
+    assert len(texts) == 10
+
+
+def test_an_address_gets_one_text_a_minute(db, texts):
+    UserFactory(phone="13900000001")
+    UserFactory(phone="13900000002")
+    refusal = zh(TOO_MANY_TEXTS_MINUTES, minutes=1)
+    start = timezone.now()
+    with freeze_time(start):
+        assert request_code("13900000001").status_code == 302
+        response = request_code("13900000002")
+        assert response.status_code == 200
+        assert refusal in response.content.decode()
+        # A sign-up and a password reset from that address wait too.
+        response = sign_up(Client(), "13800138000", REMOTE_ADDR="192.0.2.1")
+        assert refusal in response.content.decode()
+        response = Client().post(
+            reverse("account_reset_password"),
+            {"login": "13900000002"},
+            REMOTE_ADDR="192.0.2.1",
+        )
+        assert refusal in response.content.decode()
+    with freeze_time(start + timedelta(seconds=61)):
+        assert request_code("13900000002").status_code == 302
+    assert [t.phone for t in texts] == ["13900000001", "13900000002"]
+    assert not User.objects.filter(phone="13800138000").exists()
+
+
+def test_a_failing_provider_on_log_in_by_code_is_a_clear_error(
+    client, someone, settings
+):
+    settings.SMS_BACKEND = "tests.test_accounts.FailingBackend"
+    response = request_code("13900000777", client=client)
+    assert response.status_code == 503
+    assert 'href="/accounts/login/code/"' in response.content.decode()
 
 
 def test_profile_saves_consented_details(client, worker):
@@ -276,3 +525,16 @@ def test_past_allauths_page_limit_the_answer_is_a_translated_429_page(
     response = client.post(reverse("account_login"), {"login": "x", "password": "y"})
     assert response.status_code == 429
     assert "尝试次数过多" in response.content.decode()
+
+
+def test_a_new_number_is_stored_once_its_code_comes_back(client, someone, texts):
+    client.force_login(someone)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.post(reverse("account_change_phone"), {"phone": "13700000001"})
+    assert response["Location"] == reverse("account_verify_phone")
+    someone.refresh_from_db()
+    assert someone.phone == "13900000777"
+    assert [(t.phone, t.template) for t in texts] == [("13700000001", "verify_code")]
+    client.post(response["Location"], {"code": texts[0].params["code"]})
+    someone.refresh_from_db()
+    assert (someone.phone, someone.phone_verified) == ("13700000001", True)

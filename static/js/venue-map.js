@@ -1,18 +1,92 @@
-// The venue map: markers come from our GeoJSON; tiles are optional, so the
-// markers and the list link still work when the tile host cannot be reached.
+// The venue map: markers come from our GeoJSON, clustered; tiles are optional,
+// so the markers, the list of the venues in view and the list page still work
+// when the tile host cannot be reached (and a message says so).
 (function () {
   "use strict";
   var element = document.getElementById("venue-map");
   var status = document.querySelector("[data-map-status]");
   if (!element || !window.L) return;
   var center = element.dataset.center.split(",").map(Number);
-  var map = L.map(element, { preferCanvas: false }).setView(center, 11);
+  var map = L.map(element).setView(center, 11);
+
+  var tilesFailed = document.querySelector("[data-map-tiles-failed]");
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, {
       maxZoom: 18,
       attribution: element.dataset.attribution,
-    }).addTo(map);
+    })
+      .on("tileerror", function () { tilesFailed.hidden = false; })
+      .addTo(map);
+  } else {
+    tilesFailed.hidden = false;
   }
+
+  // Markers and clusters stay out of the tab order: keyboard and screen-reader
+  // users pan the map (it takes the arrow keys) and use the list of the venues
+  // in view, instead of one tab stop per marker.
+  L.MarkerCluster.mergeOptions({ keyboard: false });
+  var clusters = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 60,
+    iconCreateFunction: function (cluster) {
+      var count = document.createElement("div");
+      count.textContent = String(cluster.getChildCount());
+      return L.divIcon({ html: count, className: "marker-cluster", iconSize: L.point(48, 48) });
+    },
+  });
+  var pin = L.divIcon({ className: "venue-pin", iconSize: L.point(24, 24) });
+  var venues = [];
+
+  var inView = document.querySelector("[data-in-view]");
+  var inViewList = document.querySelector("[data-in-view-list]");
+  var inViewCount = document.querySelector("[data-in-view-count]");
+
+  function countText(count) {
+    if (count === 0) return inViewCount.dataset.none;
+    return inViewCount.dataset.some.replace("%(count)s", String(count));
+  }
+
+  // The venues inside the map's bounds, nearest to its centre first.
+  function listVenuesInView() {
+    var bounds = map.getBounds();
+    var middle = map.getCenter();
+    var shown = venues
+      .filter(function (venue) { return bounds.contains(venue.latlng); })
+      .sort(function (a, b) { return middle.distanceTo(a.latlng) - middle.distanceTo(b.latlng); });
+    inViewList.textContent = "";
+    shown.forEach(function (venue) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = venue.url;
+      link.textContent = venue.name;
+      var meta = document.createElement("p");
+      meta.textContent = [venue.organization, venue.category].filter(Boolean).join(" · ");
+      var address = document.createElement("p");
+      address.textContent = venue.address;
+      item.append(link, meta, address);
+      inViewList.append(item);
+    });
+    inViewCount.textContent = countText(shown.length);
+    inView.dataset.count = String(shown.length);
+  }
+
+  function popupFor(p) {
+    var box = document.createElement("div");
+    var title = document.createElement("a");
+    title.href = p.url;
+    title.textContent = p.name;
+    title.className = "popup-title";
+    var meta = document.createElement("p");
+    meta.textContent = p.organization + " · " + p.category;
+    var address = document.createElement("p");
+    address.textContent = p.address;
+    var more = document.createElement("a");
+    more.href = p.url;
+    more.textContent = element.dataset.details;
+    box.append(title, meta, address, more);
+    return box;
+  }
+
   status.textContent = element.dataset.loading;
   fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (response) {
@@ -20,33 +94,23 @@
       return response.json();
     })
     .then(function (data) {
-      var layer = L.geoJSON(data, {
-        pointToLayer: function (feature, latlng) {
-          return L.circleMarker(latlng, {
-            radius: 8, weight: 2, color: "#ffffff", fillColor: "#b3261e", fillOpacity: 0.9,
-          });
-        },
-        onEachFeature: function (feature, marker) {
-          var p = feature.properties;
-          var box = document.createElement("div");
-          var title = document.createElement("a");
-          title.href = p.url;
-          title.textContent = p.name;
-          title.className = "popup-title";
-          var meta = document.createElement("p");
-          meta.textContent = p.organization + " · " + p.category;
-          var address = document.createElement("p");
-          address.textContent = p.address;
-          var more = document.createElement("a");
-          more.href = p.url;
-          more.textContent = element.dataset.details;
-          box.append(title, meta, address, more);
-          marker.bindPopup(box);
-          marker.bindTooltip(p.name);
-        },
-      }).addTo(map);
-      if (data.features.length) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 15 });
-      element.dataset.markers = String(data.features.length);
+      data.features.forEach(function (feature) {
+        var p = feature.properties;
+        var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+        var marker = L.marker(latlng, { icon: pin, keyboard: false, title: p.name });
+        marker.bindPopup(popupFor(p));
+        clusters.addLayer(marker);
+        venues.push({
+          latlng: latlng, name: p.name, url: p.url, address: p.address,
+          organization: p.organization, category: p.category,
+        });
+      });
+      map.addLayer(clusters);
+      if (venues.length) map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 15 });
+      map.on("moveend", listVenuesInView);
+      inView.hidden = false;
+      listVenuesInView();
+      element.dataset.markers = String(venues.length);
       status.textContent = "";
     })
     .catch(function () {

@@ -55,7 +55,7 @@ def test_parent_finds_the_activity_for_parents_first_signs_up_and_is_checked_in(
 ):
     venue, manager, parent = people
     page.set_viewport_size({"width": 390, "height": 844})
-    starts = timezone.now() + datetime.timedelta(minutes=40)
+    starts = timezone.now() + datetime.timedelta(minutes=20)  # check-in is open
 
     # The manager publishes an activity for parents aged 25–45.
     log_in(page, live_server, manager)

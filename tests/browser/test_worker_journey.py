@@ -88,7 +88,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     # -- … and on the map, with the same filters (the tiles cannot load) ---------
     worker.go(page.get_by_role("link", name=t("Show on map")))
     expect(page).to_have_url(re.compile(r"/venues/map/\?.*kind=union"))
-    markers = page.locator("#venue-map path.leaflet-interactive")
+    markers = page.locator("#venue-map .venue-pin")
     expect(markers).to_have_count(1)
     expect(page.locator("#venue-map")).to_have_attribute("data-markers", "1")
     worker.settled()
