@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from notices.html import sanitize_html
+from qunxian import sms
 from tests.factories import (
     FacilityFactory,
     NoticeFactory,
@@ -26,8 +27,10 @@ def in_english(client):
     return client
 
 
-def test_sign_up_greets_the_new_user_by_the_name_they_chose(client, db):
-    response = client.post(
+def test_sign_up_greets_the_new_user_by_the_name_they_chose(client, db, settings):
+    settings.SMS_BACKEND = "qunxian.sms.MemoryBackend"
+    sms.outbox.clear()
+    client.post(
         reverse("account_signup"),
         {
             "phone": "13800138000",
@@ -35,8 +38,10 @@ def test_sign_up_greets_the_new_user_by_the_name_they_chose(client, db):
             "password1": "sea-breeze-2026",
             "password2": "sea-breeze-2026",
         },
-        follow=True,
     )
+    code = sms.outbox[-1].params["code"]
+    response = client.post(reverse("account_verify_phone"), {"code": code}, follow=True)
+    assert client.get(reverse("profile")).status_code == 200  # signed up and in
     greeting = " ".join(str(m) for m in get_messages(response.wsgi_request))
     page = response.content.decode()
     assert "王师傅" in greeting or "王师傅" in page

@@ -163,7 +163,7 @@ class BookingDetailView(LoginRequiredMixin, DetailView):
         if booking.state == Booking.State.APPROVED:
             qr = segno.make(booking.check_in_code, error="m")
             # segno writes plain SVG markup from the code alone: nothing user-made.
-            svg = qr.svg_inline(scale=6, title=_("Check-in code"))
+            svg = qr.svg_inline(scale=6, omitsize=True, title=_("Check-in code"))
             context["qr_svg"] = mark_safe(svg)  # noqa: S308
         context["can_cancel"] = user_may_cancel(booking)
         context["cancel_deadline"] = cancel_deadline(booking)
