@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.models import new_check_in_code
 from qunxian.models import Event
 from venues.models import Organization, Venue
 
@@ -209,6 +210,11 @@ class SignUp(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Shown as a QR code to the person and scanned or typed at the door, as a
+    # booking's is.
+    check_in_code = models.CharField(
+        _("check-in code"), max_length=8, unique=True, default=new_check_in_code
+    )
 
     objects = SignUpQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities.views import console, manage, portal
+from activities.views import console, exports, manage, portal
 
 portal_patterns = [
     path("", portal.ActivityListView.as_view(), name="list"),
@@ -27,9 +27,20 @@ manage_patterns = [
         name="activity_signups",
     ),
     path(
+        "activities/check-in/",
+        manage.CheckInByCodeView.as_view(),
+        name="activity_check_in_code",
+    ),
+    path(
         "activities/sign-ups/<int:pk>/check-in/",
         manage.check_in,
         name="activity_check_in",
+    ),
+    # -- downloads --
+    path(
+        "activities/sign-ups/export/",
+        exports.ManagerSignUpExportView.as_view(),
+        name="signup_export",
     ),
 ]
 
@@ -39,4 +50,9 @@ console_patterns = [
         "activities/series/", console.SeriesListView.as_view(), name="activity_series"
     ),
     path("activities/reach/", console.ReachReportView.as_view(), name="activity_reach"),
+    path(
+        "activities/sign-ups/export/",
+        exports.ConsoleSignUpExportView.as_view(),
+        name="signup_export",
+    ),
 ]

@@ -113,7 +113,8 @@ def problem_at(space: Space, start: datetime.datetime, now: datetime.datetime) -
     return ""
 
 
-def _slots_of(space, grid, taken, now) -> list[SlotInfo]:
+def _slot_infos(space: Space, grid, taken: dict, now) -> list[SlotInfo]:
+    """The grid's slots with the seats `taken` (by start) and their problems."""
     capacity = slot_capacity(space)
     slots = []
     for start, end in grid:
@@ -125,23 +126,46 @@ def _slots_of(space, grid, taken, now) -> list[SlotInfo]:
     return slots
 
 
-def _seats_taken(space, grids) -> dict:
-    """Seats taken at each slot start of the grids, in one query."""
-    starts = [start for grid in grids for start, _end in grid]
-    if not starts:
-        return {}
-    return dict(
-        Slot.objects.filter(
-            space=space, start__gte=min(starts), start__lte=max(starts)
-        ).values_list("start", "seats_taken")
-    )
-
-
 def day_slots(space: Space, day: datetime.date, *, now=None) -> list[SlotInfo]:
     """Every slot of `day` with the seats left and why it cannot be taken."""
     now = now or timezone.now()
     grid = slot_grid(space, day)
-    return _slots_of(space, grid, _seats_taken(space, [grid]), now)
+    if not grid:
+        return []
+    taken = dict(
+        Slot.objects.filter(
+            space=space, start__gte=grid[0][0], start__lte=grid[-1][0]
+        ).values_list("start", "seats_taken")
+    )
+    return _slot_infos(space, grid, taken, now)
+
+
+def many_day_slots(spaces, days, *, now=None) -> dict[tuple, list[SlotInfo]]:
+    """`day_slots` of every space on every day, keyed by (space id, day).
+
+    One query for the seats taken, whatever the number of spaces and days;
+    give the spaces with `rules`, `venue__hours` and `venue__closures`
+    fetched, or each space asks for them.
+    """
+    now = now or timezone.now()
+    grids = {(space.pk, day): slot_grid(space, day) for space in spaces for day in days}
+    starts = [start for grid in grids.values() for start, _end in grid]
+    taken: dict[int, dict] = {}
+    if starts:
+        rows = Slot.objects.filter(
+            space__in=[space.pk for space in spaces],
+            start__gte=min(starts),
+            start__lte=max(starts),
+        ).values_list("space_id", "start", "seats_taken")
+        for space_id, start, seats in rows:
+            taken.setdefault(space_id, {})[start] = seats
+    return {
+        (space.pk, day): _slot_infos(
+            space, grids[space.pk, day], taken.get(space.pk, {}), now
+        )
+        for space in spaces
+        for day in days
+    }
 
 
 #: How many days the picker's strip shows, at most (the advance window may end sooner).
@@ -165,16 +189,20 @@ def day_strip(space: Space, *, now=None) -> list[DayInfo]:
     first, last = booking_days(space, timezone.localdate(now))
     count = min(STRIP_DAYS, (last - first).days + 1)
     days = [first + datetime.timedelta(days=n) for n in range(count)]
-    grids = [slot_grid(space, day) for day in days]
-    taken = _seats_taken(space, grids)
-    return [
-        DayInfo(day, _slots_of(space, grid, taken, now))
-        for day, grid in zip(days, grids, strict=True)
-    ]
+    slots = many_day_slots([space], days, now=now)
+    return [DayInfo(day, slots[space.pk, day]) for day in days]
 
 
 def first_free_day(strip: list[DayInfo]) -> datetime.date | None:
     return next((info.day for info in strip if info.free), None)
+
+
+def closure_on(space: Space, day: datetime.date):
+    """The venue's closure covering `day`, or None (from the fetched closures)."""
+    for closure in space.venue.closures.all():
+        if closure.start_date <= day <= closure.end_date:
+            return closure
+    return None
 
 
 def nearest_free(space: Space, around: datetime.datetime, *, seats: int, count=3):

@@ -195,3 +195,39 @@ class SpaceRulesForm(forms.ModelForm):
                 "Can change only while the space has no upcoming bookings."
             ),
         }
+
+
+class CalendarForm(forms.Form):
+    """The manager's week calendar and day sheet: which day, which of my venues.
+
+    A field that is not valid (a far-off day, another's venue) falls back to
+    today or all my venues; the page says so.
+    """
+
+    date = BoundedDateField(
+        label=_("Date"),
+        required=False,
+        window=MANAGER_DAYS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=None,
+        required=False,
+        empty_label=_("All my venues"),
+    )
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+    def day(self) -> datetime.date:
+        return self._valid("date") or timezone.localdate()
+
+    def chosen_venue(self):
+        return self._valid("venue")
+
+    def _valid(self, name):
+        # Each field on its own: another's venue does not lose a good day.
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get(name)

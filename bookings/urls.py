@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import closures, manage, portal
+from bookings.views import calendar, closures, exports, manage, portal
 
 portal_patterns = [
     path("", portal.MyBookingsView.as_view(), name="list"),
@@ -27,6 +27,8 @@ manage_patterns = [
     ),
     # -- manager-end booking pages --
     path("bookings/", manage.QueueView.as_view(), name="booking_queue"),
+    path("calendar/", calendar.WeekCalendarView.as_view(), name="booking_calendar"),
+    path("calendar/day/", calendar.DaySheetView.as_view(), name="booking_day_sheet"),
     path("bookings/decide/", manage.bulk_decide, name="booking_bulk_decide"),
     path(
         "bookings/check-in/",
@@ -45,6 +47,18 @@ manage_patterns = [
     path("bookings/<int:pk>/no-show/", manage.no_show, name="booking_no_show"),
     path("spaces/<int:pk>/day/", manage.SpaceDayView.as_view(), name="space_day"),
     path("spaces/<int:pk>/rules/", manage.SpaceRulesView.as_view(), name="space_rules"),
+    # -- downloads --
+    path(
+        "bookings/export/",
+        exports.ManagerBookingExportView.as_view(),
+        name="booking_export",
+    ),
 ]
 
-console_patterns = []
+console_patterns = [
+    path(
+        "bookings/export/",
+        exports.ConsoleBookingExportView.as_view(),
+        name="booking_export",
+    ),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import console, indexes, manage, photos, portal
+from feedback.views import console, exports, indexes, manage, photos, portal
 
 portal_patterns = [
     # -- user-end feedback pages --
@@ -46,6 +46,11 @@ manage_patterns = [
     path("reviews/", manage.ReviewListView.as_view(), name="review_list"),
     path("reviews/<int:pk>/", manage.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/reply/", manage.review_reply, name="review_reply"),
+    path(
+        "feedback/export/",
+        exports.ManagerAppealExportView.as_view(),
+        name="appeal_export",
+    ),
 ]
 
 console_patterns = [
@@ -63,4 +68,9 @@ console_patterns = [
     path("reviews/", console.ReviewListView.as_view(), name="review_list"),
     path("reviews/<int:pk>/hide/", console.review_hide, name="review_hide"),
     path("reviews/<int:pk>/unhide/", console.review_unhide, name="review_unhide"),
+    path(
+        "feedback/export/",
+        exports.ConsoleAppealExportView.as_view(),
+        name="appeal_export",
+    ),
 ]

@@ -265,6 +265,9 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
 MAP_CENTER = (29.952, 122.300)  # 沈家门, the district seat
+# The district with its islands, as south-west and north-east corners (lat, lng):
+# an imported venue outside it is a typo or swapped coordinates.
+DISTRICT_BOX = ((29.5, 121.9), (30.4, 122.9))
 
 
 def tile_origin(url: str) -> str:

@@ -38,6 +38,7 @@ console_patterns = [
     # The audit log is the core's: every app writes to it.
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
+    path("audit/export.xlsx", views.audit_xlsx, name="audit_xlsx"),
 ]
 
 urlpatterns = [

@@ -1,18 +1,16 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseServerError, StreamingHttpResponse
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView, UpdateView
 
 from qunxian import display
+from qunxian.exports import CSV, XLSX, Table, table_response
 from qunxian.filters import AuditFilter
 from qunxian.forms import ProfileForm
 from qunxian.http import redirect_back
@@ -145,65 +143,58 @@ class AuditListView(AdminRequiredMixin, TemplateView):
         )
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Keep a cell a spreadsheet would run as a formula (=, +, -, @) as text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def audit_table(filterset: AuditFilter) -> Table:
+    def rows():
+        for entry in filterset.qs.iterator(chunk_size=1000):
+            yield [
+                entry.created_at,
+                str(entry.actor or _("System")),
+                entry.action_label,
+                entry.subject_type_label,
+                entry.subject_id,
+                entry.subject_label,
+                entry.details,
+            ]
+
+    return Table(
+        title=_("Audit log"),
+        headers=[
+            _("When"),
+            _("Who"),
+            _("What"),
+            _("About"),
+            _("ID"),
+            _("Subject"),
+            _("Details"),
+        ],
+        rows=rows(),
+        datetime_format="%Y-%m-%d %H:%M:%S",
+    )
 
 
-class _Echo:
-    """A file whose `write` hands the line back, for streaming `csv.writer`."""
-
-    def write(self, value):
-        return value
-
-
-@admin_required
-@require_safe
-def audit_csv(request):
+def _audit_export(request, file_format: str):
     """The entries the same filters select, all of them, for a spreadsheet.
 
-    Streamed, so a long log is not held in memory; bad filters show the page
-    with their errors instead.
+    Read row by row, so a long log is not held in memory; bad filters show
+    the page with their errors instead.
     """
     filterset = audit_filter(request)
     if not filterset.is_valid():
         return render(
             request, AuditListView.template_name, audit_page(request, filterset)
         )
+    return table_response(
+        audit_table(filterset), file_format=file_format, filename="audit-log"
+    )
 
-    writer = csv.writer(_Echo())
-    # The rows are written after the view returns: keep the request's language.
-    language = translation.get_language()
 
-    def rows():
-        with translation.override(language):
-            yield "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
-            yield writer.writerow(
-                [
-                    _("When"),
-                    _("Who"),
-                    _("What"),
-                    _("About"),
-                    _("ID"),
-                    _("Subject"),
-                    _("Details"),
-                ]
-            )
-            for entry in filterset.qs.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    [
-                        timezone.localtime(entry.created_at).strftime(
-                            "%Y-%m-%d %H:%M:%S"
-                        ),
-                        spreadsheet_safe(str(entry.actor or _("System"))),
-                        entry.action_label,
-                        entry.subject_type_label,
-                        entry.subject_id,
-                        spreadsheet_safe(entry.subject_label),
-                        spreadsheet_safe(entry.details),
-                    ]
-                )
+@admin_required
+@require_safe
+def audit_csv(request):
+    return _audit_export(request, CSV)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    return response
+
+@admin_required
+@require_safe
+def audit_xlsx(request):
+    return _audit_export(request, XLSX)

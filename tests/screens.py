@@ -46,6 +46,7 @@ def _scratch_environment() -> dict:
 def pages():
     """(role, label, path) for every page; the ORM picks the demo's objects."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from activities.models import Activity
     from bookings.models import Booking
@@ -68,6 +69,20 @@ def pages():
     any_activity = Activity.objects.order_by("-pk").first()
     notice = Notice.objects.order_by("-pk").first()
     venue_notice = Notice.objects.filter(venue=venue).order_by("-pk").first()
+
+    # The day sheet of the next day with bookings, to show some people.
+    next_booked = (
+        Booking.objects.filter(
+            space__venue__in=Venue.objects.managed_by(manager),
+            state__in=Booking.HOLDING,
+            start__gte=timezone.now(),
+        )
+        .order_by("start")
+        .first()
+    )
+    busy_day = (
+        f"?date={timezone.localdate(next_booked.start):%Y-%m-%d}" if next_booked else ""
+    )
 
     def one(name, *args):
         return reverse(name, args=args)
@@ -105,6 +120,9 @@ def pages():
         ("manager", "space-day", one("manage:space_day", space.pk)),
         ("manager", "booking-queue", one("manage:booking_queue")),
         ("manager", "check-in-code", one("manage:booking_check_in_code")),
+        ("manager", "calendar-week", one("manage:booking_calendar")),
+        ("manager", "calendar-day-sheet", one("manage:booking_day_sheet") + busy_day),
+        ("manager", "activity-check-in", one("manage:activity_check_in_code")),
         ("manager", "appeals", one("manage:appeal_list")),
         ("manager", "reviews", one("manage:review_list")),
         ("manager", "indexes", one("manage:indexes")),
@@ -145,7 +163,70 @@ def pages():
     rows += [
         (role, label, one(name, obj.pk)) for role, label, obj, name in optional if obj
     ]
+    rows += [
+        ("manager", "booking-export", one("manage:booking_export")),
+        ("manager", "signup-export", one("manage:signup_export")),
+        ("manager", "appeal-export", one("manage:appeal_export")),
+        ("admin", "booking-export", one("console:booking_export")),
+        ("admin", "venue-export", one("console:venue_export")),
+        ("admin", "venue-import", one("console:venue_import")),
+        # A list page with its download unfolded.
+        ("manager", "queue-export-open", one("manage:booking_queue"), _unfold),
+        (
+            "admin",
+            "venue-import-preview",
+            one("console:venue_import"),
+            _upload(_venue_rows(venue)),
+        ),
+    ]
     return rows
+
+
+def _venue_rows(venue) -> bytes:
+    """A small file for the import's preview: good rows and one of each error."""
+    from venues.imports import COLUMNS
+
+    good = [
+        venue.organization.name,
+        venue.get_category_display(),
+        venue.town.name,
+        "东河路1号",
+        "29.95",
+        "122.31",
+        "0580-1234567",
+        "",
+        "是",
+        "",
+    ]
+    rows = [
+        [str(column.label) for column in COLUMNS],
+        ["沈家门新职工驿站", *good],
+        ["东港户外驿站", *good],
+        ["坐标在区外的驿站", *good[:4], "31.23", "121.47", *good[6:]],
+        ["未知组织的驿站", "不存在的协会", *good[1:]],
+        [venue.name, *good],
+        ["沈家门新职工驿站", *good],
+        ["", *good[:4], "北纬三十", "", *good[6:]],
+    ]
+    return "\n".join(",".join(row) for row in rows).encode("utf-8-sig")
+
+
+def _unfold(page):
+    page.locator("details.export-box > summary").click()
+
+
+def _upload(content: bytes):
+    """A step after opening the import page: send `content` as a CSV file."""
+
+    def step(page):
+        page.set_input_files(
+            "input[type=file]",
+            files=[{"name": "场所.csv", "mimeType": "text/csv", "buffer": content}],
+        )
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    return step
 
 
 def _free_port() -> int:
@@ -227,8 +308,10 @@ def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]
                 suffix = f"{width}" + ("-text200" if text_scale == 2 else "")
                 folder = OUT / end
                 folder.mkdir(parents=True, exist_ok=True)
-                for _role, label, path in mine:
+                for _role, label, path, *steps in mine:
                     page.goto(base + path)
+                    for step in steps:  # e.g. a file to upload first
+                        step(page)
                     page.wait_for_timeout(300)
                     target = folder / f"{label}-{suffix}.png"
                     if cdp:

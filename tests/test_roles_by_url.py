@@ -145,6 +145,9 @@ TABLE = {
     # -- manager-end booking pages --
     "manage:booking_queue": ({}, managers_only(other=200)),
     "manage:booking_check_in_code": ({}, managers_only(other=200)),
+    # Each manager sees their own venues' spaces (tests/bookings/test_calendar.py).
+    "manage:booking_calendar": ({}, managers_only(other=200)),
+    "manage:booking_day_sheet": ({}, managers_only(other=200)),
     "manage:booking_detail": (lambda f: {"pk": f["booking_a"].pk}, managers_only()),
     "manage:space_day": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
     "manage:space_rules": (lambda f: {"pk": f["space_a"].pk}, managers_only()),
@@ -170,8 +173,11 @@ TABLE = {
         lambda f: {"pk": f["booking_a"].pk},
         {**managers_only(other=405), "manager_a": 405},
     ),
+    # Downloads: the form without a query; each manager gets their own venues'.
+    "manage:booking_export": ({}, managers_only(other=200)),
     # -- manager-end feedback pages --
     "manage:appeal_list": ({}, managers_only(other=200)),
+    "manage:appeal_export": ({}, managers_only(other=200)),
     "manage:appeal_detail": (lambda f: {"pk": f["appeal_a"].pk}, managers_only()),
     "manage:review_list": ({}, managers_only(other=200)),
     "manage:review_detail": (lambda f: {"pk": f["review_a"].pk}, managers_only()),
@@ -194,7 +200,9 @@ TABLE = {
     ),
     # -- manager-end activity pages --
     "manage:activity_list": ({}, managers_only(other=200)),
+    "manage:signup_export": ({}, managers_only(other=200)),
     "manage:activity_create": ({}, managers_only(other=200)),
+    "manage:activity_check_in_code": ({}, managers_only(other=200)),
     "manage:activity_edit": (lambda f: {"pk": f["activity_a"].pk}, managers_only()),
     "manage:activity_signups": (
         lambda f: {"pk": f["activity_a"].pk},
@@ -226,6 +234,11 @@ TABLE = {
     # -- console venue, organisation, manager and audit pages (issue 3) go here --
     "console:venue_list": ({}, admins_only()),
     "console:venue_create": ({}, admins_only()),
+    "console:venue_export": ({}, admins_only()),
+    "console:venue_import": ({}, admins_only()),
+    # A token not of this session: back to the upload, with a message.
+    "console:venue_import_preview": ({"token": "A" * 32}, admins_only(302)),
+    "console:venue_import_confirm": ({"token": "A" * 32}, admins_only(405)),
     "console:venue_edit": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
     "console:venue_suspend": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
     "console:venue_reactivate": (lambda f: {"pk": f["venue_a"].pk}, admins_only()),
@@ -250,6 +263,10 @@ TABLE = {
     ),
     "console:audit_list": ({}, admins_only()),
     "console:audit_csv": ({}, admins_only()),
+    "console:audit_xlsx": ({}, admins_only()),
+    "console:booking_export": ({}, admins_only()),
+    "console:signup_export": ({}, admins_only()),
+    "console:appeal_export": ({}, admins_only()),
     # -- console feedback pages --
     "console:appeal_list": ({}, admins_only()),
     # The district's own; an on-time venue appeal is a 404 here (test_handling.py).
@@ -409,12 +426,15 @@ POST_TABLE = {
     "manage:activity_edit": post_managers(200),
     "manage:activity_cancel": post_managers(),
     "manage:activity_check_in": post_managers(),
+    "manage:activity_check_in_code": post_managers(200, other=200),
     "manage:notice_create": post_managers(200, other=200),
     "manage:notice_edit": post_managers(200),
     "manage:notice_delete": post_managers(),
     # The system-admin end
     "console:indexes_compute": post_admins(),
     "console:venue_create": post_admins(200),
+    "console:venue_import": post_admins(200),  # the empty form, with its error
+    "console:venue_import_confirm": post_admins(),  # a forged token: nothing
     "console:venue_edit": post_admins(200),
     "console:venue_suspend": post_admins(200),
     "console:venue_reactivate": post_admins(200),

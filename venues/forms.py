@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qunxian.accounts import PhoneField
 from qunxian.forms import BoundedDateField, days_from_today
 from qunxian.models import User
+from venues import imports
 from venues.hours import HoursRange
 from venues.images import MAX_UPLOAD_BYTES, process_image
 from venues.models import Closure, OpeningHours, Organization, Space, Venue
@@ -368,3 +369,33 @@ class PhotoUploadForm(forms.Form):
 
 class PhotoCaptionForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
+
+
+class VenueImportForm(forms.Form):
+    """An .xlsx or .csv file of venues; `records` holds its rows once valid."""
+
+    file = forms.FileField(
+        label=_("File of venues"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet,text/csv"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = {
+            "size": imports.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "count": imports.MAX_ROWS,
+        }
+        self.fields["file"].help_text = (
+            _("Excel (.xlsx) or CSV, at most %(size)s MB and %(count)s venues.")
+            % limits
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.records = imports.read_upload(upload)
+        return upload

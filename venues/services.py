@@ -440,6 +440,13 @@ def venue_create(
 
 
 @transaction.atomic
+def venue_import(*, actor: User, venues: Sequence[dict]) -> list[Venue]:
+    """Creates every venue (`venue_create`'s arguments each), or if one is
+    refused, none: the whole file is one transaction."""
+    return [venue_create(actor=actor, **fields) for fields in venues]
+
+
+@transaction.atomic
 def venue_update(*, venue: Venue, actor: User, data: dict[str, object]) -> Venue:
     """Set the given fields; the audit entry lists each change as old → new.
 

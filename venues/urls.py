@@ -2,7 +2,7 @@ from django.urls import path
 
 from qunxian.caching import cache_for_anonymous
 from venues.cache import DIRECTORY_VERSION
-from venues.views import console, manage, portal
+from venues.views import console, imports, manage, portal
 
 directory = cache_for_anonymous(version_key=DIRECTORY_VERSION)
 
@@ -42,6 +42,18 @@ console_patterns = [
     # -- console pages --
     path("venues/", console.VenueListView.as_view(), name="venue_list"),
     path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
+    path("venues/export/", imports.VenueExportView.as_view(), name="venue_export"),
+    path("venues/import/", imports.upload, name="venue_import"),
+    path(
+        "venues/import/<slug:token>/",
+        imports.preview,
+        name="venue_import_preview",
+    ),
+    path(
+        "venues/import/<slug:token>/confirm/",
+        imports.confirm,
+        name="venue_import_confirm",
+    ),
     path("venues/<int:pk>/", console.VenueEditView.as_view(), name="venue_edit"),
     path(
         "venues/<int:pk>/suspend/",

@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, ListView, UpdateView
+from django.views.generic import CreateView, FormView, ListView, UpdateView
 
 from activities import services
 from activities.forms import ActivityForm, ReasonForm
 from activities.models import Activity, SignUp
 from activities.permissions import managed_activities, managed_signups
+from bookings.forms import CheckInCodeForm
 from bookings.services import check_in_opens
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from qunxian.workflow import Refused
@@ -167,3 +169,52 @@ def check_in(request, pk):
             request, _("Checked in: %(person)s.") % {"person": signup.user}
         )
     return redirect("manage:activity_signups", signup.activity_id)
+
+
+class CheckInByCodeView(ManagerRequiredMixin, FormView):
+    """Scan or type the code from the person's phone: find it (GET), check in (POST)."""
+
+    template_name = "manage/activities/check_in.html"
+    form_class = CheckInCodeForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET" and "code" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        signup = self._find(form) if form.is_bound else None
+        return self.render_to_response(self.get_context_data(form=form, signup=signup))
+
+    def _find(self, form) -> SignUp | None:
+        if not form.is_valid():
+            return None
+        signup = (
+            managed_signups(self.request.user)
+            .select_related("activity__venue", "user")
+            .filter(check_in_code=form.cleaned_data["code"])
+            .first()
+        )
+        if signup is None:
+            form.add_error("code", _("No such sign-up at your venues' activities."))
+        return signup
+
+    def form_valid(self, form):
+        signup = self._find(form)
+        if signup is None:
+            return self.form_invalid(form)
+        try:
+            services.signup_check_in(signup=signup, actor=self.request.user)
+        except Refused as refused:
+            messages.error(self.request, refused.message)
+            return redirect(
+                f"{reverse('manage:activity_check_in_code')}?code={signup.check_in_code}"
+            )
+        messages.success(
+            self.request,
+            _("Checked in: %(person)s at %(activity)s.")
+            % {"person": signup.user, "activity": signup.activity.title},
+        )
+        return redirect("manage:activity_check_in_code")

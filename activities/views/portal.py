@@ -15,6 +15,7 @@ from activities.filters import ActivityFilter
 from activities.models import Activity, SignUp
 from activities.permissions import own_signups
 from activities.services import signup_cancel, signup_create
+from qunxian.qr import check_in_qr
 from qunxian.workflow import Refused
 from venues.models import Venue
 
@@ -87,6 +88,9 @@ class ActivityDetailView(DetailView):
         )
         return super().get_context_data(
             signup=mine,
+            qr_svg=check_in_qr(mine.check_in_code)
+            if mine and mine.state == State.CONFIRMED
+            else "",
             waitlist_position=position,
             waiting_count=activity.signups.filter(state=State.WAITLISTED).count(),
             other_venues=list(activity.other_venues.all()),

@@ -16,9 +16,13 @@ FAR = "朱家尖景区一线职工驿站"
 
 
 def zh(msgid: str, **params) -> str:
+    """As the page's {% translate %} gives it; a literal's % are doubled there."""
+    if not params:
+        with translation.override("zh-hans"):
+            return translation.gettext(msgid)
     with translation.override("zh-hans"):
-        text = translation.gettext(msgid)
-    return text % params if params else text
+        text = translation.gettext(msgid.replace("%", "%%"))
+    return text.replace("%%", "%") % params
 
 
 def allowed_tile_url() -> str:
