@@ -5,7 +5,8 @@ A day's slots are laid from the start of each opening range of that weekday in
 steps of the space's slot length, and must end within the range (a range past
 midnight keeps its slots on the day it starts). A slot touching a closed date is
 not offered. Whether a slot can still be taken depends on the time now (notice,
-advance window) and on the seats its `Slot` row says are taken.
+advance window) and on the seats its `Slot` row says are taken. Until when its
+user may cancel a booking is answered here too, for the page and the service.
 """
 
 import datetime
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from bookings.models import Slot, SpaceRules
+from bookings.models import Booking, Slot, SpaceRules
 from venues.models import Space
 
 DAY = datetime.timedelta(days=1)
@@ -96,15 +98,18 @@ def problem_at(space: Space, start: datetime.datetime, now: datetime.datetime) -
     if start <= now:
         return str(_("This time has passed."))
     if start < now + datetime.timedelta(minutes=rules.min_notice_minutes):
-        return str(
-            _("Book at least %(minutes)s minutes ahead.")
-            % {"minutes": rules.min_notice_minutes}
-        )
+        return ngettext(
+            "Book at least %(minutes)s minute ahead.",
+            "Book at least %(minutes)s minutes ahead.",
+            rules.min_notice_minutes,
+        ) % {"minutes": rules.min_notice_minutes}
     _today, last_day = booking_days(space, timezone.localdate(now))
     if timezone.localdate(start) > last_day:
-        return str(
-            _("Bookings open %(days)s days ahead.") % {"days": rules.advance_days}
-        )
+        return ngettext(
+            "Bookings open %(days)s day ahead.",
+            "Bookings open %(days)s days ahead.",
+            rules.advance_days,
+        ) % {"days": rules.advance_days}
     return ""
 
 
@@ -163,6 +168,35 @@ def many_day_slots(spaces, days, *, now=None) -> dict[tuple, list[SlotInfo]]:
     }
 
 
+#: How many days the picker's strip shows, at most (the advance window may end sooner).
+STRIP_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    day: datetime.date
+    slots: list[SlotInfo]
+
+    @property
+    def free(self) -> int:
+        """How many slots of the day can still be booked."""
+        return sum(slot.bookable for slot in self.slots)
+
+
+def day_strip(space: Space, *, now=None) -> list[DayInfo]:
+    """The next days a space can be booked, each with its slots, in one query."""
+    now = now or timezone.now()
+    first, last = booking_days(space, timezone.localdate(now))
+    count = min(STRIP_DAYS, (last - first).days + 1)
+    days = [first + datetime.timedelta(days=n) for n in range(count)]
+    slots = many_day_slots([space], days, now=now)
+    return [DayInfo(day, slots[space.pk, day]) for day in days]
+
+
+def first_free_day(strip: list[DayInfo]) -> datetime.date | None:
+    return next((info.day for info in strip if info.free), None)
+
+
 def closure_on(space: Space, day: datetime.date):
     """The venue's closure covering `day`, or None (from the fetched closures)."""
     for closure in space.venue.closures.all():
@@ -180,3 +214,14 @@ def nearest_free(space: Space, around: datetime.datetime, *, seats: int, count=3
     ]
     candidates.sort(key=lambda slot: abs(slot.start - around))
     return sorted(candidates[:count], key=lambda slot: slot.start)
+
+
+def cancel_deadline(booking: Booking) -> datetime.datetime:
+    """The last moment its user may cancel a booking (the venue may at any time)."""
+    minutes = rules_for(booking.space).cancel_cutoff_minutes
+    return booking.start - datetime.timedelta(minutes=minutes)
+
+
+def user_may_cancel(booking: Booking, *, now=None) -> bool:
+    now = now or timezone.now()
+    return booking.state in Booking.ACTIVE and now <= cancel_deadline(booking)

@@ -16,7 +16,7 @@ contact_phone_validator = RegexValidator(
 
 
 class DayForm(forms.Form):
-    """Which day's slots to show; today unless the user picks another."""
+    """Which day's slots to show; the page picks one when the user does not."""
 
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,9 +33,6 @@ class DayForm(forms.Form):
                 }
             ),
         )
-
-    def clean_date(self):
-        return self.cleaned_data["date"] or self.today
 
 
 class BookingForm(forms.Form):

@@ -2,13 +2,14 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Min, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from bookings.availability import (
+    cancel_deadline,
     nearest_free,
     problem_at,
     rules_for,
@@ -133,8 +134,9 @@ def booking_create(
                 .filter(space=space, start__in=[s for s, _e in wanted])
                 .order_by("start")
             )
-            if any(slot.seats_left < seats for slot in slots):
-                raise _just_taken(space, start, seats)
+            seats_left = min(slot.seats_left for slot in slots)
+            if seats_left < seats:
+                raise _not_enough_seats(space, start, seats, seats_left)
             # The CHECK constraint refuses this UPDATE if seats would run out,
             # whatever path led here.
             Slot.objects.filter(pk__in=[slot.pk for slot in slots]).update(
@@ -171,7 +173,10 @@ def booking_create(
             raise Refused(
                 _("You already have a booking for this time."), code="duplicate"
             ) from error
-        raise _just_taken(space, start, seats) from error
+        left = Slot.objects.filter(
+            space=space, start__in=[s for s, _e in wanted]
+        ).aggregate(left=Min(F("capacity") - F("seats_taken")))["left"]
+        raise _not_enough_seats(space, start, seats, left or 0) from error
     booking.fair_use_hold = fair_use_hold
     return booking
 
@@ -190,9 +195,20 @@ def _holds_one_already(user, space, starts) -> bool:
     ).exists()
 
 
-def _just_taken(space, start, seats) -> Refused:
+def _not_enough_seats(space, start, seats, seats_left) -> Refused:
+    """Full, or fewer seats left than asked: how many, and what else is free."""
+    if seats_left <= 0:
+        message = _("Sorry, this time is fully booked.")
+    else:
+        message = ngettext(
+            "Sorry, only %(seats)s seat is left at this time: book for fewer "
+            "people or pick another time.",
+            "Sorry, only %(seats)s seats are left at this time: book for fewer "
+            "people or pick another time.",
+            seats_left,
+        ) % {"seats": seats_left}
     return Refused(
-        _("Sorry, this time was just taken by someone else."),
+        message,
         code="taken",
         alternatives=nearest_free(space, start, seats=seats),
     )
@@ -298,9 +314,7 @@ def booking_cancel(
     if by_venue or actor.pk != booking.user_id:
         check_scope(actor, booking.space.venue)
     if not by_venue:
-        cutoff = booking.start - datetime.timedelta(
-            minutes=rules_for(booking.space).cancel_cutoff_minutes
-        )
+        cutoff = cancel_deadline(booking)
         if now > cutoff:
             raise Refused(
                 _("Cancellation closed at %(time)s; please call the venue.")

@@ -35,8 +35,6 @@ class NoticeForm(forms.Form):
         label=_("PDF attachment"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=_("Optional. A PDF file of up to %(max)s MB.")
-        % {"max": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
     )
     published_at = BoundedDateTimeField(
         label=_("Publish at"),
@@ -64,6 +62,11 @@ class NoticeForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.notice = notice
+        # Formatted here, not at import: a lazy text % args is a str at once,
+        # in whatever language was active when the module was loaded.
+        self.fields["attachment"].help_text = _(
+            "Optional. A PDF file of up to %(max)s MB."
+        ) % {"max": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
         if notice is not None:
             self.fields["published_at"].required = True
             self.fields["published_at"].keep(notice.published_at)

@@ -16,7 +16,9 @@ ALLOWED_TAGS = frozenset(
     {
         "p",
         "br",
+        "b",
         "strong",
+        "i",
         "em",
         "ul",
         "ol",

@@ -7,6 +7,7 @@ portal_patterns = [
     path("policies/", portal.PolicyListView.as_view(), name="policies"),
     path("<int:pk>/", portal.NoticeDetailView.as_view(), name="detail"),
     path("<int:pk>/attachment/", portal.attachment, name="attachment"),
+    path("venues/<int:venue_id>/", portal.VenueNoticesView.as_view(), name="venue"),
 ]
 
 manage_patterns = [

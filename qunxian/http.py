@@ -1,7 +1,10 @@
-"""Where a view goes after a POST, and the transaction every write request runs in."""
+"""Where a view goes after a POST, the transaction every write request runs in,
+and which pages go out compressed."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
+from django.middleware.gzip import GZipMiddleware
 from django.utils.http import url_has_allowed_host_and_scheme
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -53,3 +56,23 @@ class AtomicWritesMiddleware:
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress only pages without secrets in them (BREACH).
+
+    With compression, the size of a response can tell an attacker who reflects
+    text into it whether a guess matches a secret elsewhere in it. So a page
+    is compressed only when it was rendered for an anonymous visitor and used
+    no CSRF token (using one renews the CSRF cookie on the response): the venue
+    list, a venue, the map data, notices. Anything signed in, and any page with
+    a form that posts, goes out as is. WhiteNoise compresses the static files.
+    """
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or (
+            settings.CSRF_COOKIE_NAME in response.cookies
+        ):
+            return response
+        return super().process_response(request, response)

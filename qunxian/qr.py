@@ -16,6 +16,8 @@ def check_in_qr_code(code: str) -> segno.QRCode:
 
 
 def check_in_qr(code: str) -> SafeString:
-    svg = check_in_qr_code(code).svg_inline(scale=6, title=_("Check-in code"))
+    svg = check_in_qr_code(code).svg_inline(
+        scale=6, omitsize=True, title=_("Check-in code")
+    )  # a viewBox, no size: the page sizes it
     # segno writes plain SVG markup from the code alone: nothing user-made.
     return mark_safe(svg)  # noqa: S308

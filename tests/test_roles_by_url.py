@@ -131,6 +131,7 @@ TABLE = {
     "notices:policies": ({}, everyone(200)),
     "notices:detail": (lambda f: {"pk": f["notice_a"].pk}, everyone(200)),
     "notices:attachment": (lambda f: {"pk": f["notice_a"].pk}, everyone(200)),
+    "notices:venue": (lambda f: {"venue_id": f["venue_a"].pk}, everyone(200)),
     # The venue-manager end
     "manage:home": ({}, managers_only(other=200)),
     "manage:venue_list": ({}, managers_only(other=200)),

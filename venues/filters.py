@@ -45,6 +45,32 @@ class VenueFilter(django_filters.FilterSet):
         model = Venue
         fields = ["q", "kind", "category", "town", "facilities", "open_now"]
 
+    #: The filters that narrow the list, counted on the folded filter card.
+    NARROWING = ("kind", "category", "town", "facilities", "open_now")
+
+    def __init__(self, data=None, *args, **kwargs):
+        if hasattr(data, "getlist"):
+            # `?facilities=` (an empty box, a hand-made link) means no filter,
+            # not a filter no venue passes.
+            data = data.copy()
+            for name in ("kind", "facilities"):
+                if name in data:
+                    data.setlist(name, [v for v in data.getlist(name) if v.strip()])
+        super().__init__(data, *args, **kwargs)
+
+    def active_count(self) -> int:
+        """How many choices narrow the list now (each ticked box counts)."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        count = 0
+        for name in self.NARROWING:
+            value = self.form.cleaned_data.get(name)
+            if hasattr(value, "__len__") and not isinstance(value, str):
+                count += len(value)
+            elif value:
+                count += 1
+        return count
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:

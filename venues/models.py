@@ -48,6 +48,24 @@ class Town(models.Model):
         return self.name
 
 
+#: The names of the facilities the product ships, by code, from the catalogues;
+#: a facility added later shows its `name` as typed.
+FACILITY_LABELS = {
+    "aed": _("AED defibrillator"),
+    "water": _("Drinking water"),
+    "microwave": _("Microwave"),
+    "charging": _("Phone charging"),
+    "fridge": _("Fridge"),
+    "books": _("Books"),
+    "restroom": _("Toilets"),
+    "first_aid": _("First-aid kit"),
+    "wifi": _("Wi-Fi"),
+    "air_conditioning": _("Air conditioning"),
+    "seating": _("Seats to rest"),
+    "step_free": _("Step-free access"),
+}
+
+
 class Facility(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=40)
@@ -62,7 +80,12 @@ class Facility(models.Model):
         verbose_name_plural = _("facilities")
 
     def __str__(self):
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return FACILITY_LABELS.get(self.code, self.name)
 
 
 class VenueQuerySet(models.QuerySet):
@@ -99,14 +122,11 @@ class Venue(models.Model):
     """
 
     class Category(models.TextChoices):
-        WORKERS_HOME = "workers_home", _("Workers' home 职工之家")
-        OUTDOOR_STATION = (
-            "outdoor_station",
-            _("Outdoor workers' station 户外劳动者驿站"),
-        )
-        YOUTH_HOME = "youth_home", _("Youth home 青年之家")
+        WORKERS_HOME = "workers_home", _("Workers' home")
+        OUTDOOR_STATION = "outdoor_station", _("Outdoor workers' station")
+        YOUTH_HOME = "youth_home", _("Youth home")
         WOMEN_CHILDREN_HOME = "women_children_home", _("Women and children's home")
-        SCIENCE_SITE = "science_site", _("Science outreach site 科普阵地")
+        SCIENCE_SITE = "science_site", _("Science outreach site")
         OTHER = "other", _("Other service venue")
 
     class Status(models.TextChoices):

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from bookings.availability import day_slots, rules_for
+from bookings.availability import (
+    cancel_deadline,
+    day_slots,
+    day_strip,
+    first_free_day,
+    rules_for,
+    user_may_cancel,
+)
 from bookings.forms import BookingForm, DayForm
 from bookings.models import Booking
 from bookings.permissions import own_bookings
@@ -25,7 +32,12 @@ def bookable_spaces():
 
 
 class AvailabilityView(TemplateView):
-    """A space's slots for one day; a partial for htmx, a page without JS."""
+    """A space's slots: a strip of the next days, then one day's slots.
+
+    Without a date it opens on the first day with a free slot (this afternoon
+    may have none). The strip's links carry ?date= and work without JS; with
+    htmx they swap in the partial.
+    """
 
     def get_template_names(self):
         if self.request.htmx:
@@ -37,13 +49,23 @@ class AvailabilityView(TemplateView):
             bookable_spaces().prefetch_related("venue__hours", "venue__closures"),
             pk=self.kwargs["space_id"],
         )
+        strip = day_strip(space)
         form = DayForm(self.request.GET or None, space=space)
-        day = form.cleaned_data["date"] if form.is_valid() else form.today
+        chosen = form.cleaned_data["date"] if form.is_valid() else None
+        day = chosen or first_free_day(strip) or form.today
+        by_day = {info.day: info.slots for info in strip}
+        if form.is_bound and not form.is_valid():
+            slots = []
+        elif day in by_day:
+            slots = by_day[day]
+        else:  # a day beyond the strip, picked with the date field
+            slots = day_slots(space, day)
         return super().get_context_data(
             space=space,
             day_form=form,
             day=day,
-            slots=day_slots(space, day) if form.is_valid() or not form.is_bound else [],
+            strip=strip,
+            slots=slots,
             rules=rules_for(space),
             **kwargs,
         )
@@ -139,7 +161,8 @@ class BookingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         if booking.state == Booking.State.APPROVED:
             context["qr_svg"] = check_in_qr(booking.check_in_code)
-        context["can_cancel"] = booking.state in Booking.ACTIVE
+        context["can_cancel"] = user_may_cancel(booking)
+        context["cancel_deadline"] = cancel_deadline(booking)
         return context
 
 

@@ -9,8 +9,11 @@ from notices.models import Notice
 from notices.permissions import readable_notices
 from qunxian.pagination import page_number, page_of, pager
 from qunxian.private_media import serve_private
+from venues.models import Venue
 
 PAGE_SIZE = 20
+# On the venue's page: the latest few, then a link to all of them.
+VENUE_PAGE_NOTICES = 3
 # Policies come on one page, grouped; past this many, searching narrows them.
 POLICY_LIMIT = 300
 
@@ -38,6 +41,31 @@ class NoticeListView(TemplateView):
         return super().get_context_data(
             filter=filterset,
             notices=notices,
+            **pager(self.request, page, has_next),
+            **kwargs,
+        )
+
+
+class VenueNoticesView(TemplateView):
+    """A venue's own notices and policies: on its page through htmx (nothing
+    when it has none), a page of its own without JS."""
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["notices/partials/venue_notices.html"]
+        return ["notices/venue_notices.html"]
+
+    def get_context_data(self, **kwargs):
+        venue = get_object_or_404(Venue.objects.published(), pk=self.kwargs["venue_id"])
+        size = VENUE_PAGE_NOTICES if self.request.htmx else PAGE_SIZE
+        page = 1 if self.request.htmx else page_number(self.request)
+        notices, has_next = page_of(
+            listed(Notice.objects.published().filter(venue=venue)), page, size
+        )
+        return super().get_context_data(
+            venue=venue,
+            notices=notices,
+            more=has_next,
             **pager(self.request, page, has_next),
             **kwargs,
         )

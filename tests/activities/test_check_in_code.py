@@ -124,7 +124,8 @@ def qr_modules(html: str) -> int:
     import re
 
     svg = html[html.index('class="qr"') :]
-    width = int(re.search(r'<svg[^>]*\bwidth="(\d+)"', svg).group(1))
+    # No width: the page sizes the code; the viewBox keeps the side in pixels.
+    width = int(re.search(r'<svg[^>]*\bviewBox="0 0 (\d+) ', svg).group(1))
     return width // 6 - 2 * 4
 
 

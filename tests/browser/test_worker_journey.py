@@ -105,22 +105,19 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     expect(page).to_have_url(re.compile(rf"/venues/{venue.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(venue.name)
 
-    # -- Book: the free times arrive by htmx; she picks the first one ------------
+    # -- Book: the free times arrive by htmx, on the first day with one ---------
     availability = page.locator(f"#availability-{space.pk}")
-    expect(availability.locator(".slot-list")).to_be_visible()
-    day = district["first_slot"].date().isoformat()
-    day_input = availability.locator("input[name=date]")
-    if day_input.input_value() != day:  # just before midnight: tomorrow's slots
-        with page.expect_response(re.compile(r"/availability/\?date=")):
-            day_input.fill(day)
-        swapped = page.locator(f"#availability-{space.pk} input[name=date]")
-        expect(swapped).to_have_value(day)
+    expect(availability.locator(".slot-grid")).to_be_visible()
+    day = district["first_slot"].date()
+    expect(availability.locator(".day-tab[aria-current=date]")).to_have_attribute(
+        "href", re.compile(rf"date={day.isoformat()}$")
+    )
     worker.settled()
-    first_slot = page.locator(f"#availability-{space.pk} li.slot").first
+    first_slot = availability.locator(".slot-grid a.slot-button").first
     expect(first_slot.locator(".slot-time")).to_contain_text(
         district["first_slot"].strftime("%H:%M")
     )
-    worker.go(first_slot.get_by_role("link", name=t("Book"), exact=True))
+    worker.go(first_slot)
 
     # Not logged in yet: the log-in form, then straight back to the booking form.
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
@@ -134,7 +131,7 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     worker.go(form.get_by_role("button", name=t("Send request")))
     booking = Booking.objects.get(user=district["worker"])
     expect(page).to_have_url(worker.url(f"/bookings/{booking.pk}/"))
-    expect(page.locator(".state-badge")).to_have_text(
+    expect(page.locator(".booking-state")).to_have_text(
         worker.label_of(Booking.State.PENDING)
     )
     assert booking.start == district["first_slot"]
@@ -153,8 +150,8 @@ def test_worker_finds_books_visits_reviews_and_closes_the_loop(open_browser, dis
     # -- She sees it approved, in her list -----------------------------------
     worker.go(page.get_by_role("link", name=t("My bookings"), exact=True).first)
     expect(page).to_have_url(worker.url("/bookings/"))
-    row = page.locator("li.booking-row", has_text=venue.name)
-    expect(row.locator(".state-badge")).to_have_text(
+    row = page.locator("li.booking-item", has_text=venue.name)
+    expect(row.locator(".booking-state")).to_have_text(
         worker.label_of(Booking.State.APPROVED)
     )
     worker.go(row.get_by_role("link"))

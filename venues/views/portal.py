@@ -98,6 +98,7 @@ class VenueListView(FilterMixin, TemplateView):
             filtered = Venue.objects.none()  # the form shows what is wrong
         else:
             filtered = filterset.qs
+        found = filtered.count()
         here = self.location
         by_distance = here and here.get("sort") != "name"
         start = (self.page - 1) * PAGE_SIZE
@@ -127,6 +128,8 @@ class VenueListView(FilterMixin, TemplateView):
         query.pop("page", None)
         return {
             "filter": filterset,
+            "active_filters": filterset.active_count(),
+            "found": found,
             "venues": venues,
             "location": here,
             "location_invalid": self.location_invalid,
