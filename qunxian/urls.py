@@ -9,11 +9,14 @@ from activities import urls as activity_urls
 from bookings import urls as booking_urls
 from dashboards import urls as dashboard_urls
 from feedback import urls as feedback_urls
+from membership import urls as membership_urls
 from notices import urls as notice_urls
 from qunxian import views
 from qunxian.accounts import LoginView
 from qunxian.roles import admin_required, guarded_patterns, manager_required
+from representatives import urls as representative_urls
 from venues import urls as venue_urls
+from volunteering import urls as volunteering_urls
 
 handler403 = "qunxian.views.permission_denied"
 handler404 = "qunxian.views.page_not_found"
@@ -27,6 +30,9 @@ manage_patterns = [
     *feedback_urls.manage_patterns,
     *activity_urls.manage_patterns,
     *notice_urls.manage_patterns,
+    *membership_urls.manage_patterns,
+    *volunteering_urls.manage_patterns,
+    *representative_urls.manage_patterns,
 ]
 console_patterns = [
     *dashboard_urls.console_patterns,
@@ -35,6 +41,9 @@ console_patterns = [
     *feedback_urls.console_patterns,
     *activity_urls.console_patterns,
     *notice_urls.console_patterns,
+    *membership_urls.console_patterns,
+    *volunteering_urls.console_patterns,
+    *representative_urls.console_patterns,
     # The audit log is the core's: every app writes to it.
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
@@ -55,6 +64,15 @@ urlpatterns = [
     path("feedback/", include((feedback_urls.portal_patterns, "feedback"))),
     path("activities/", include((activity_urls.portal_patterns, "activities"))),
     path("notices/", include((notice_urls.portal_patterns, "notices"))),
+    path("membership/", include((membership_urls.portal_patterns, "membership"))),
+    path(
+        "volunteering/",
+        include((volunteering_urls.portal_patterns, "volunteering")),
+    ),
+    path(
+        "representatives/",
+        include((representative_urls.portal_patterns, "representatives")),
+    ),
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("messages/", views.InboxView.as_view(), name="inbox"),
     path("accounts/login/", LoginView.as_view(), name="account_login"),

@@ -1,6 +1,7 @@
 """The apps are layers: each imports only from the layers below it.
 
-qunxian ← venues ← bookings ← feedback ← activities, notices ← dashboards, demo.
+qunxian ← venues ← bookings ← feedback ← activities, notices
+← membership, volunteering, representatives ← dashboards, demo.
 Only the root URLconf (qunxian/urls.py) reaches up to mount every app.
 """
 
@@ -16,6 +17,7 @@ LAYERS = [
     {"bookings"},
     {"feedback"},
     {"activities", "notices"},
+    {"membership", "volunteering", "representatives"},
     {"dashboards", "demo"},
 ]
 LEVEL = {app: n for n, apps in enumerate(LAYERS) for app in apps}

@@ -9,43 +9,23 @@ manager, "manager_b" manages another venue and "manager_s" only a suspended one.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "worker", "manager_a", "manager_b", "manager_s", "admin")
-LOGIN = "login"  # a redirect to the log-in page
-
-
-def everyone(status):
-    return dict.fromkeys(ROLES, status)
-
-
-def signed_in(status, anonymous=LOGIN):
-    return {**everyone(status), "anonymous": anonymous}
-
-
-def own_booking(status):
-    """The worker's own booking: theirs to see, a 404 for everyone else."""
-    return {**signed_in(404), "worker": status}
-
-
-def managers_only(*, other=404):
-    return {
-        "anonymous": LOGIN,
-        "worker": 403,
-        "manager_a": 200,
-        "manager_b": other,
-        "manager_s": other,
-        "admin": 403,
-    }
-
-
-def admins_only(status=200):
-    return {
-        "anonymous": LOGIN,
-        "worker": 403,
-        "manager_a": 403,
-        "manager_b": 403,
-        "manager_s": 403,
-        "admin": status,
-    }
+from tests.membership import url_roles as membership_roles
+from tests.representatives import url_roles as representative_roles
+from tests.role_table import (
+    DONE,
+    LOGIN,
+    ROLES,
+    admins_only,
+    everyone,
+    managers_only,
+    own_booking,
+    post_admins,
+    post_managers,
+    post_own,
+    post_signed_in,
+    signed_in,
+)
+from tests.volunteering import url_roles as volunteering_roles
 
 
 def failed_delivery(user):
@@ -349,6 +329,8 @@ TABLE = {
     "account_verify_phone": ({}, signed_in(302)),
     "account_change_phone": ({}, signed_in(200)),
 }
+for app_roles in (membership_roles, volunteering_roles, representative_roles):
+    TABLE |= app_roles.TABLE
 
 
 def url_names(resolver=None, namespace=""):
@@ -395,26 +377,6 @@ def test_role_gets_expected_status(client, personas, name):
 
 
 # -- POST: every URL that takes one, with a real CSRF token ----------------------
-
-DONE = "done"  # the role may act: a redirect, and rows may change
-
-
-def post_managers(done=DONE, *, other=404):
-    return {**managers_only(other=other), "manager_a": done}
-
-
-def post_admins(done=DONE):
-    return admins_only(done)
-
-
-def post_own(done=DONE):
-    """On the worker's own item: theirs to act on, a 404 for everyone else."""
-    return {**signed_in(404), "worker": done}
-
-
-def post_signed_in(done=DONE):
-    return signed_in(done)
-
 
 # name: {role: status} for an empty form; a refused role must change no row.
 POST_TABLE = {
@@ -504,6 +466,8 @@ POST_TABLE = {
     "account_change_phone": signed_in(200),
     "profile": signed_in(DONE),  # every field may be blank
 }
+for app_roles in (membership_roles, volunteering_roles, representative_roles):
+    POST_TABLE |= app_roles.POST_TABLE
 
 # Rows a refused POST may leave different: who is logged in, and log-in history.
 VOLATILE = {"sessions.session"}

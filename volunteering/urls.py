@@ -1,0 +1,5 @@
+portal_patterns = []
+
+manage_patterns = []
+
+console_patterns = []
