@@ -47,6 +47,9 @@ SMS_TEMPLATE_BY_KIND = {
     NotificationKind.REMINDER: "reminder",
     NotificationKind.FEEDBACK: "feedback_reply",
     NotificationKind.ACTIVITY: "activity_news",
+    NotificationKind.MEMBERSHIP: "membership_update",
+    NotificationKind.VOLUNTEERING: "volunteer_update",
+    NotificationKind.PROPOSAL: "proposal_update",
     NotificationKind.ALERT: "manager_alert",
     NotificationKind.DIGEST: "manager_digest",
 }

@@ -119,6 +119,9 @@ USER_KINDS = (
     NotificationKind.REMINDER,
     NotificationKind.FEEDBACK,
     NotificationKind.ACTIVITY,
+    NotificationKind.MEMBERSHIP,
+    NotificationKind.VOLUNTEERING,
+    NotificationKind.PROPOSAL,
 )
 
 

@@ -225,6 +225,9 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminders")
     FEEDBACK = "feedback", _("Replies to my feedback and reviews")
     ACTIVITY = "activity", _("Activity news")
+    MEMBERSHIP = "membership", _("My union membership")
+    VOLUNTEERING = "volunteer", _("Help requests, service orders and points")
+    PROPOSAL = "proposal", _("Suggestions and proposals")
     # For venue managers and admins: what waits for them to act on.
     ALERT = "alert", _("New requests and feedback to handle")
     DIGEST = "digest", _("Daily digest")

@@ -329,6 +329,9 @@ SMS_TEMPLATES = {
         "reminder",  # ${title}: a booking or activity is coming up
         "feedback_reply",  # ${title}: feedback or a review was answered
         "activity_news",  # ${title}: an activity changed
+        "membership_update",  # ${title}: a membership application moved
+        "volunteer_update",  # ${title}: a help request, service order or points
+        "proposal_update",  # ${title}: a suggestion or proposal moved
         "manager_alert",  # ${title}: something to handle
         "manager_digest",  # ${count}: the day's things to handle
     )
