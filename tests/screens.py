@@ -6,7 +6,9 @@ at 390 and 1280 px (the user end also with text at 200 %), then one contact
 sheet per end and width. Open the 390 px PNGs of the pages you changed: a green
 axe run says nothing about whether a page looks finished.
 
-    python -m tests.screens [--only NAME_PART ...]
+    python -m tests.screens [--only NAME_PART ...] [--language en]
+
+With `--language en` the PNGs are named `…-en.png`, for a look at English mode.
 """
 
 import argparse
@@ -264,7 +266,9 @@ def _log_in(page, base: str, role: str) -> None:
     page.wait_for_load_state()
 
 
-def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]:
+def shoot(
+    base: str, rows, only: list[str], language: str = ""
+) -> dict[tuple[str, str], list[Path]]:
     from playwright.sync_api import sync_playwright
 
     shots: dict[tuple[str, str], list[Path]] = {}
@@ -295,6 +299,10 @@ def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]
                     locale="zh-CN",
                     timezone_id="Asia/Shanghai",
                 )
+                if language:
+                    context.add_cookies(
+                        [{"name": "django_language", "value": language, "url": base}]
+                    )
                 page = context.new_page()
                 cdp = context.new_cdp_session(page) if text_scale == 2 else None
                 if cdp:
@@ -306,6 +314,7 @@ def shoot(base: str, rows, only: list[str]) -> dict[tuple[str, str], list[Path]]
                 if role:
                     _log_in(page, base, role)
                 suffix = f"{width}" + ("-text200" if text_scale == 2 else "")
+                suffix += f"-{language}" if language else ""
                 folder = OUT / end
                 folder.mkdir(parents=True, exist_ok=True)
                 for _role, label, path, *steps in mine:
@@ -353,6 +362,7 @@ def contact_sheet(target: Path, images: list[Path], columns: int = 6) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=[], help="labels containing")
+    parser.add_argument("--language", default="", help="e.g. en; default: 简体中文")
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
@@ -367,7 +377,7 @@ def main() -> None:
     rows = pages()
     server, base = _serve(env)
     try:
-        shots = shoot(base, rows, args.only)
+        shots = shoot(base, rows, args.only, args.language)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -538,3 +538,20 @@ def test_a_new_number_is_stored_once_its_code_comes_back(client, someone, texts)
     client.post(response["Location"], {"code": texts[0].params["code"]})
     someone.refresh_from_db()
     assert (someone.phone, someone.phone_verified) == ("13700000001", True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "account_request_login_code",
+    ],
+)
+def test_account_pages_use_the_sites_fields_and_buttons(client, db, name):
+    """allauth's own markup (`form.as_p`, bare buttons) would show unstyled."""
+    page = client.get(reverse(name)).content.decode()
+    assert 'class="field' in page
+    assert "<p><label" not in page
+    assert re.search(r'<button class="button"[^>]*type="submit"', page)

@@ -202,3 +202,25 @@ def test_every_user_page_reflows_reads_and_taps_at_390px(
     anonymous.close()
     signed.close()
     assert not report, "\n".join(report)
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "per_row"),
+    [
+        pytest.param(100, display.STANDARD, 2, id="text100"),
+        pytest.param(200, display.STANDARD, 1, id="text200"),
+        pytest.param(100, display.ELDER, 2, id="elder"),
+        pytest.param(200, display.ELDER, 1, id="elder-text200"),
+    ],
+)
+def test_home_doors_fall_to_one_column_when_text_grows(
+    browser, live_server, user_end, text, mode, per_row
+):
+    context, page = phone_page(browser, live_server.url, text=text, mode=mode)
+    page.goto(live_server.url + "/")
+    tops = page.eval_on_selector_all(
+        ".doors > .door", "doors => doors.map(d => d.getBoundingClientRect().top)"
+    )
+    context.close()
+    first_row = [top for top in tops if abs(top - tops[0]) < 1]
+    assert len(first_row) == per_row, tops
