@@ -64,3 +64,22 @@ def log_entry(representative, **fields) -> LogEntry:
         category=fields.pop("category", "canteen"),
         **fields,
     )
+
+
+def a_proposal(**fields):
+    """A draft of a new congress's first representative."""
+    from representatives.models import Proposal
+
+    made = congress_setup()
+    rep = made["representative"]
+    proposal = Proposal.objects.create(
+        session=made["session"],
+        proposer=rep,
+        title=fields.pop("title", "夜班热饭"),
+        reason="夜班吃不上热饭。",
+        measures="留一个窗口。",
+        category="canteen",
+        **fields,
+    )
+    proposal.entries.add(log_entry(rep))
+    return proposal
