@@ -31,7 +31,7 @@ from representatives.models import (
     Term,
     add_months,
 )
-from representatives.permissions import check_office
+from representatives.permissions import check_office, is_office
 from venues.models import Organization
 
 State = Proposal.State
@@ -233,10 +233,13 @@ def _people_told(proposal: Proposal) -> list[User]:
         cosigner.representative.user
         for cosigner in proposal.cosigners.select_related("representative__user")
     ]
-    users += list(
+    return users + _fed_workers(proposal)
+
+
+def _fed_workers(proposal: Proposal) -> list[User]:
+    return list(
         User.objects.filter(suggestions__proposals=proposal, is_active=True).distinct()
     )
-    return users
 
 
 def _office(proposal: Proposal) -> list[User]:
@@ -361,6 +364,13 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
     _tell(
         _office(proposal),
         **_step_message(proposal, gettext_noop("A new proposal: “%(title)s”")),
+    )
+    _tell(
+        _fed_workers(proposal),
+        **_step_message(
+            proposal,
+            gettext_noop("Your suggestion was raised in the proposal “%(title)s”"),
+        ),
     )
     return proposal
 
@@ -517,8 +527,10 @@ def proposal_send_back(*, proposal: Proposal, actor: User, reason: str) -> Propo
 
 @transaction.atomic
 def proposal_extend(*, proposal: Proposal, actor: User, reason: str) -> Proposal:
-    """The department's one extension of its deadline."""
-    _check_contact(proposal, actor)
+    """The one extension of the deadline: the department takes it, or the
+    office grants it (also once the deadline has passed)."""
+    if not is_office(actor, proposal.session.term.congress):
+        _check_contact(proposal, actor)
     if not reason.strip():
         raise Refused(_("Say why you need more time."), code="reason")
 

@@ -49,6 +49,17 @@ State = Proposal.State
 LIST_LIMIT = 50
 
 
+def timeline(events, *, office: bool) -> list:
+    """A proposal's steps; the committee's reasons stay in the office until
+    the decision is published (its publication step carries them then)."""
+    events = list(events)
+    if not office:
+        for event in events:
+            if event.to_state == State.DECIDED:
+                event.reason = ""
+    return events
+
+
 def _received():
     return Prefetch(
         "proposals",
@@ -182,10 +193,12 @@ class EntryDetailView(LoginRequiredMixin, DetailView):
         proposals = entry.proposals.select_related("department").prefetch_related(
             Prefetch("events", queryset=ProposalEvent.objects.order_by("created_at"))
         )
-        if entry.representative.user_id != self.request.user.pk and not is_office(
-            self.request.user, entry.representative.term.congress
-        ):
+        office = is_office(self.request.user, entry.representative.term.congress)
+        if entry.representative.user_id != self.request.user.pk and not office:
             proposals = proposals.exclude(state=State.DRAFT)
+        proposals = list(proposals)
+        for proposal in proposals:
+            proposal.timeline = timeline(proposal.events.all(), office=office)
         return super().get_context_data(proposals=proposals, **kwargs)
 
 
@@ -261,7 +274,7 @@ class ProposalDetailView(LoginRequiredMixin, DetailView):
         )
         draft = proposal.state == State.DRAFT
         return super().get_context_data(
-            events=proposal.events.select_related("actor"),
+            events=timeline(proposal.events.select_related("actor"), office=office),
             entries=proposal.entries.all() if (is_proposer or office) else (),
             cosigners=cosigners,
             ratings=ratings,
@@ -276,6 +289,9 @@ class ProposalDetailView(LoginRequiredMixin, DetailView):
             if office and proposal.state == State.REGISTERED
             else None,
             contact_forms=is_contact and proposal.state == State.ASSIGNED,
+            can_extend=(is_contact or office)
+            and proposal.state == State.ASSIGNED
+            and not proposal.extended,
             answer_form=AnswerForm(),
             reason_form=ReasonForm(),
             rating_form=RatingForm() if may_rate else None,

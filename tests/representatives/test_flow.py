@@ -274,3 +274,56 @@ def test_each_decision_is_published_as_its_own_state(client, world):
         proposal.refresh_from_db()
         assert proposal.state == state
         assert proposal.decision_reason == "理由"
+
+
+def test_the_office_grants_the_one_extension_after_the_deadline(client, world):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    proposal = submitted(
+        world,
+        state=State.ASSIGNED,
+        department=world["department"],
+        assigned_on=past - datetime.timedelta(days=90),
+        answer_due=past,
+    )
+    act(client, world["staff"], "extend", proposal, {"reason": "部门请求延期"})
+    proposal.refresh_from_db()
+    assert proposal.extended and proposal.answer_due == add_months(past, 1)
+    act(
+        client,
+        world["contact"],
+        "answer",
+        proposal,
+        {"answer": "已落实。", "outcome": "implemented"},
+    )
+    proposal.refresh_from_db()
+    assert proposal.state == State.ANSWERED
+    assert proposal.answered_on_time is False  # it took the extension
+
+
+def test_the_committees_reason_is_the_offices_until_published(client, world):
+    worker = UserFactory()
+    proposal = submitted(world)
+    proposal.entries.add(log_entry(world["representative"], worker=worker))
+    data = {"decision": "reject", "reason": "内部讨论的理由"}
+    act(client, world["committee"], "decide", proposal, data)
+    for outsider in (worker, world["representative"].user):
+        client.force_login(outsider)
+        assert (
+            "内部讨论的理由"
+            not in client.get(proposal.get_absolute_url()).content.decode()
+        )
+    client.force_login(world["staff"])
+    assert "内部讨论的理由" in client.get(proposal.get_absolute_url()).content.decode()
+    act(client, world["staff"], "publish", proposal)
+    client.force_login(worker)
+    assert "内部讨论的理由" in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_the_worker_hears_when_their_suggestion_is_raised(client, world):
+    worker = UserFactory()
+    proposal = submitted(world, state=State.DRAFT)
+    proposal.entries.add(log_entry(world["representative"], worker=worker))
+    act(client, world["representative"].user, "submit", proposal)
+    message = Notification.objects.get(user=worker)
+    assert message.kind == NotificationKind.PROPOSAL
+    assert message.url == proposal.get_absolute_url()
