@@ -31,12 +31,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-class CongressQuerySet(models.QuerySet):
-    def run_by(self, user):
-        """The congresses `user` is staff of."""
-        return self.filter(staff=user)
-
-
 class Congress(models.Model):
     organization = models.ForeignKey(
         Organization,
@@ -58,8 +52,6 @@ class Congress(models.Model):
         blank=True,
         verbose_name=_("proposal committee"),
     )
-
-    objects = CongressQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -90,6 +90,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             to_answer=proposals.filter(department__contacts=user, state=State.ASSIGNED)[
                 :LIST_LIMIT
             ],
+            congresses=Congress.objects.select_related("organization"),
             sessions=Session.objects.filter(
                 term__congress__in=office_congresses(user)
             ).select_related("term__congress")[:LIST_LIMIT],
