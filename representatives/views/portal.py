@@ -127,7 +127,7 @@ class RepresentativeView(DetailView):
     def get_context_data(self, **kwargs):
         representative = self.object
         return super().get_context_data(
-            honours=representative.honours.select_related("term"),
+            honours=representative.honours.select_related("term__congress"),
             excellent=representative.proposals.filter(is_excellent=True),
             is_self=representative.user_id == self.request.user.pk,
             **kwargs,
@@ -424,7 +424,7 @@ class CongressView(DetailView):
         congress = self.object
         sessions = list(
             Session.objects.filter(term__congress=congress)
-            .select_related("term")
+            .select_related("term__congress")
             .prefetch_related(
                 Prefetch(
                     "proposals",

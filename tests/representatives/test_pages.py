@@ -148,3 +148,50 @@ def test_the_console_creates_a_congress(client, db):
     )
     assert response.status_code == 302
     assert union.congresses.get().name == "区职代会"
+
+
+@pytest.mark.parametrize("sessions", [1, 4])
+def test_the_unions_page_does_not_grow_with_sessions(
+    client, world, sessions, django_assert_max_num_queries
+):
+    from representatives.models import Session
+
+    for number in range(3, 3 + sessions):
+        Session.objects.create(
+            term=world["term"], number=number, held_on=timezone.localdate()
+        )
+    with django_assert_max_num_queries(8):
+        client.get(reverse("representatives:congress", args=[world["congress"].pk]))
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_a_proposals_and_an_entrys_pages_do_not_grow(
+    client, world, extra, django_assert_max_num_queries
+):
+    worker = UserFactory()
+    proposal = submitted(
+        world,
+        state=State.ANSWERED,
+        department=world["department"],
+        answer="答复",
+        answered_at=timezone.now(),
+    )
+    entry = log_entry(world["representative"], worker=worker)
+    proposal.entries.add(entry)
+    # More co-signers, ratings and steps: the same number of queries.
+    term = world["term"]
+    for n in range(extra):
+        cosigner = term.representatives.create(user=UserFactory(), constituency=f"{n}")
+        proposal.cosigners.create(representative=cosigner, confirmed_at=timezone.now())
+        proposal.ratings.create(representative=cosigner, round=1, verdict="not")
+        proposal.events.create(from_state="assigned", to_state="answered")
+    client.force_login(world["representative"].user)
+    with django_assert_max_num_queries(12):
+        assert client.get(proposal.get_absolute_url()).status_code == 200
+    client.force_login(worker)
+    with django_assert_max_num_queries(14):
+        assert client.get(entry.get_absolute_url()).status_code == 200
+    client.force_login(world["representative"].user)
+    with django_assert_max_num_queries(10):
+        page = client.get(world["representative"].get_absolute_url())
+    assert page.status_code == 200
