@@ -376,6 +376,7 @@ PERIODIC_JOBS = [
     "bookings.services.booking_reminders_send",
     "activities.services.signup_reminders_send",
     "feedback.services.feedback_alerts_send",
+    "representatives.services.proposal_alerts_send",
     "qunxian.services.deliveries_requeue",
 ]
 

@@ -746,3 +746,62 @@ def session_close(
         url=url,
     )
     return session
+
+
+# Deadlines
+
+#: A department is warned this many days before a proposal's deadline.
+DEADLINE_WARNING_DAYS = 7
+
+
+def proposal_alerts_send(*, now: datetime.datetime | None = None) -> int:
+    """Warn a department of each answer due within the week, and the office of
+    each one past its deadline; once per deadline (an extension warns again)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    assigned = Proposal.objects.filter(state=State.ASSIGNED).select_related(
+        "department", "session__term__congress"
+    )
+    sent = 0
+    soon = assigned.filter(
+        answer_due__gte=today,
+        answer_due__lte=today + datetime.timedelta(days=DEADLINE_WARNING_DAYS),
+    ).prefetch_related("department__contacts")
+    for proposal in soon:
+        for user in proposal.department.contacts.all():
+            sent += bool(
+                notify(
+                    user=user,
+                    kind=NotificationKind.PROPOSAL,
+                    key=f"proposal:{proposal.pk}:due:{proposal.answer_due}",
+                    **_step_message(
+                        proposal,
+                        gettext_noop("The answer to “%(title)s” is due by %(due)s"),
+                        params={"due": str(proposal.answer_due)},
+                    ),
+                )
+            )
+    late = assigned.filter(answer_due__lt=today).prefetch_related(
+        "session__term__congress__staff", "session__term__congress__committee"
+    )
+    for proposal in late:
+        for user in {user.pk: user for user in _office(proposal)}.values():
+            sent += bool(
+                notify(
+                    user=user,
+                    kind=NotificationKind.PROPOSAL,
+                    key=f"proposal:{proposal.pk}:late:{proposal.answer_due}",
+                    **_step_message(
+                        proposal,
+                        gettext_noop(
+                            "“%(title)s” is past its deadline of %(due)s: "
+                            "%(department)s has not answered"
+                        ),
+                        params={
+                            "due": str(proposal.answer_due),
+                            "department": proposal.department.name,
+                        },
+                    ),
+                )
+            )
+    return sent

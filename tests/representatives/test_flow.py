@@ -327,3 +327,30 @@ def test_the_worker_hears_when_their_suggestion_is_raised(client, world):
     message = Notification.objects.get(user=worker)
     assert message.kind == NotificationKind.PROPOSAL
     assert message.url == proposal.get_absolute_url()
+
+
+def test_deadline_alerts_go_once_to_the_department_then_the_office(world):
+    from representatives.services import proposal_alerts_send
+
+    today = timezone.localdate()
+    soon = submitted(
+        world,
+        state=State.ASSIGNED,
+        department=world["department"],
+        assigned_on=today,
+        answer_due=today + datetime.timedelta(days=3),
+    )
+    submitted(
+        world,
+        state=State.ASSIGNED,
+        department=world["department"],
+        assigned_on=today - datetime.timedelta(days=100),
+        answer_due=today - datetime.timedelta(days=1),
+    )
+    # The contact hears of the one due soon; the staff and committee of the late one.
+    assert proposal_alerts_send() == 3
+    assert proposal_alerts_send() == 0
+    assert (
+        Notification.objects.get(user=world["contact"]).url == soon.get_absolute_url()
+    )
+    assert Notification.objects.filter(user=world["committee"]).count() == 1
