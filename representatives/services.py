@@ -546,9 +546,9 @@ def proposal_extend(*, proposal: Proposal, actor: User, reason: str) -> Proposal
         check=once,
         fields={
             "extended": True,
-            "answer_due": add_months(
-                proposal.answer_due, settings.PROPOSAL_EXTENSION_MONTHS
-            ),
+            # None when it is with no department: the transition refuses then.
+            "answer_due": proposal.answer_due
+            and add_months(proposal.answer_due, settings.PROPOSAL_EXTENSION_MONTHS),
         },
     )
     _tell(

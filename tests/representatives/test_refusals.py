@@ -242,3 +242,64 @@ def test_honours_only_for_valid_proposals_of_the_session(client, world):
     assert world["session"].closed_at is None
     draft.refresh_from_db()
     assert not draft.is_excellent
+
+
+def test_a_step_in_the_wrong_state_is_refused_not_an_error(client, world):
+    proposal = submitted(world, state=State.REGISTERED)
+    response = act(client, world["staff"], "extend", proposal, {"reason": "延期"})
+    assert response.status_code == 302
+    assert "cannot become" in texts(response)[-1]
+    response = act(
+        client,
+        world["staff"],
+        "answer",
+        proposal,
+        {"answer": "x", "outcome": "planned"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.extended, proposal.answer) == (
+        State.REGISTERED,
+        False,
+        "",
+    )
+
+
+PLAUSIBLE = {
+    "decide": {"decision": "register", "reason": "理由"},
+    "assign": {},  # the department is filled in per world
+    "send_back": {"reason": "理由"},
+    "extend": {"reason": "理由"},
+    "answer": {"answer": "答复", "outcome": "planned"},
+    "rate": {"verdict": "not", "note": "意见"},
+}
+
+
+@pytest.mark.parametrize("state", Proposal.State.values)
+def test_every_step_in_every_state_by_everyone_answers_without_an_error(
+    client, world, state
+):
+    """A wrong step is a message, never a 500, whoever takes it in whatever state."""
+    from representatives.views.portal import ACTIONS
+
+    today = timezone.localdate()
+    people = [
+        world["representative"].user,
+        world["representatives"][1].user,
+        world["staff"],
+        world["contact"],
+    ]
+    for action in ACTIONS:
+        for user in people:
+            proposal = submitted(
+                world,
+                state=state,
+                department=world["department"] if state != State.REGISTERED else None,
+                assigned_on=today,
+                answer_due=today,
+            )
+            data = dict(PLAUSIBLE.get(action, {}))
+            if action == "assign":
+                data["department"] = world["department"].pk
+            response = act(client, user, action, proposal, data)
+            assert response.status_code in (302, 404), (state, action, user)
