@@ -376,6 +376,7 @@ PERIODIC_JOBS = [
     "bookings.services.booking_reminders_send",
     "activities.services.signup_reminders_send",
     "feedback.services.feedback_alerts_send",
+    "representatives.services.proposal_alerts_send",
     "qunxian.services.deliveries_requeue",
 ]
 
@@ -397,6 +398,14 @@ NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", 60))
 APPEAL_ACCEPT_DAYS = int(os.environ.get("APPEAL_ACCEPT_DAYS", 2))
 APPEAL_RESOLVE_DAYS = int(os.environ.get("APPEAL_RESOLVE_DAYS", 7))
 REVIEW_WALK_IN_INTERVAL_DAYS = 30
+
+# Proposals (提案) to a workers' congress: co-signers needed to submit one, the
+# department's deadline and its one extension, in months, and how long it has
+# to send back a proposal that is not its own, in days.
+PROPOSAL_MIN_COSIGNERS = int(os.environ.get("PROPOSAL_MIN_COSIGNERS", 2))
+PROPOSAL_ANSWER_MONTHS = int(os.environ.get("PROPOSAL_ANSWER_MONTHS", 3))
+PROPOSAL_EXTENSION_MONTHS = int(os.environ.get("PROPOSAL_EXTENSION_MONTHS", 1))
+PROPOSAL_SEND_BACK_DAYS = int(os.environ.get("PROPOSAL_SEND_BACK_DAYS", 10))
 
 # 服务先锋指数: the composite's weights (shown in the console). Raise
 # INDEX_FORMULA_VERSION whenever the formula or the activity weights change.

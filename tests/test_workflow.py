@@ -11,6 +11,7 @@ from feedback import services as feedback_services
 from feedback.models import Appeal, Review
 from qunxian.models import AUDIT_ACTIONS, AuditEntry, Event
 from qunxian.workflow import Refused, transition
+from representatives.models import Proposal
 from tests.activities.factories import ActivityFactory, soon
 from tests.bookings.conftest import at
 from tests.factories import (
@@ -21,6 +22,7 @@ from tests.factories import (
     UserFactory,
     bookable_space,
 )
+from tests.representatives.factories import a_proposal
 from venues import services as venue_services
 from venues.models import Venue
 
@@ -53,13 +55,14 @@ def written() -> tuple[int, int]:
 # -- The tables and the helper
 
 
-def test_the_state_machines_are_the_six_declared():
+def test_the_state_machines_are_the_seven_declared():
     assert [model._meta.label for model in STATEFUL] == [
         "activities.Activity",
         "activities.SignUp",
         "bookings.Booking",
         "feedback.Appeal",
         "feedback.Review",
+        "representatives.Proposal",
         "venues.Venue",
     ]
 
@@ -89,6 +92,8 @@ def an_object(model, venue):
         )
     if model is Activity:
         return ActivityFactory(venue=venue)
+    if model is Proposal:
+        return a_proposal()
     return venue
 
 

@@ -107,7 +107,7 @@ def test_every_venue_is_complete_and_in_the_district(demo):
 
 def test_demo_accounts_work_with_the_printed_passwords(demo):
     accounts = {a["role"]: a for a in demo["accounts"]}
-    assert set(accounts) == {"worker", "manager", "system_admin"}
+    assert set(accounts) == {"worker", "manager", "system_admin", "representative"}
     for account in accounts.values():
         user = authenticate(username=account["username"], password=account["password"])
         assert user is not None, account["username"]
@@ -133,7 +133,9 @@ def test_demo_accounts_work_with_the_printed_passwords(demo):
 
     # Every venue is run by someone, so its bookings and feedback are decided.
     assert not Venue.objects.filter(managers=None).exists()
-    others = User.objects.exclude(username__in=["worker", "manager", "admin"])
+    others = User.objects.exclude(
+        username__in=["worker", "manager", "admin", "representative"]
+    )
     assert not any(user.has_usable_password() for user in others)
 
 

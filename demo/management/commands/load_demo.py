@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "worker": "职工 worker",
     "manager": "场所管理员 venue manager",
     "system_admin": "系统管理员 system admin",
+    "representative": "职工代表 workers' representative",
 }
 URLS = [
     ("用户端 user end", "http://127.0.0.1:8000/"),
@@ -47,7 +48,10 @@ class Command(BaseCommand):
             f"{summary['activities']} 场活动 activities in "
             f"{summary['series']} 个系列 series; "
             f"{summary['notice']} 条通知 notices, {summary['policy']} 条政策法规 "
-            "policies; 近三个月指数已计算 indexes of the last three months computed."
+            "policies; "
+            f"{summary['representatives']} 名职工代表 representatives, "
+            f"{summary['proposals']} 件提案 proposals; "
+            "近三个月指数已计算 indexes of the last three months computed."
         )
         out("")
         out("演示账号 Demo accounts:")
