@@ -398,6 +398,17 @@ APPEAL_ACCEPT_DAYS = int(os.environ.get("APPEAL_ACCEPT_DAYS", 2))
 APPEAL_RESOLVE_DAYS = int(os.environ.get("APPEAL_RESOLVE_DAYS", 7))
 REVIEW_WALK_IN_INTERVAL_DAYS = 30
 
+# Membership (入会): the district union, which takes applications made without
+# a venue and the overdue ones; the union's deadline to answer, in working
+# days; how long a fast-track list counts, and a membership without activity
+# stays valid, in days.
+MEMBERSHIP_DISTRICT_UNION = os.environ.get("MEMBERSHIP_DISTRICT_UNION", "普陀区总工会")
+MEMBERSHIP_ANSWER_WORKING_DAYS = int(
+    os.environ.get("MEMBERSHIP_ANSWER_WORKING_DAYS", 3)
+)
+MEMBERSHIP_FAST_TRACK_DAYS = int(os.environ.get("MEMBERSHIP_FAST_TRACK_DAYS", 90))
+MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("MEMBERSHIP_LAPSE_DAYS", 365))
+
 # 服务先锋指数: the composite's weights (shown in the console). Raise
 # INDEX_FORMULA_VERSION whenever the formula or the activity weights change.
 INDEX_FORMULA_VERSION = 1
