@@ -52,6 +52,8 @@ class ApplicationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "venue" in self._errors:  # a hidden field: say it above the fields
+            self.add_error(None, self._errors.pop("venue"))
         if (
             data.get("employer") == Employer.OTHER
             and not data.get("employer_name", "").strip()
