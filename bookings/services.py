@@ -27,6 +27,7 @@ from qunxian.services import (
     notify_handlers,
     remind,
 )
+from qunxian.roles import is_union_member
 from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
 from venues.models import Space, Venue
@@ -49,6 +50,11 @@ def _check_request(
     rules = rules_for(space)
     if not Space.objects.bookable().filter(pk=space.pk).exists():
         raise Refused(_("This space does not take bookings."), code="not_bookable")
+    if space.members_only and not is_union_member(user):
+        raise Refused(
+            _("This space is for union members: join the union to book it."),
+            code="members_only",
+        )
     if not 1 <= headcount <= space.capacity:
         raise Refused(
             _("The number of people must be between 1 and %(capacity)s.")
