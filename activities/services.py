@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from activities.models import Activity, Series, SignUp
 from bookings.services import check_in_opens, too_early_to_check_in
 from qunxian.models import NotificationKind, User
+from qunxian.roles import is_union_member
 from qunxian.services import (
     REMINDER_HORIZON,
     audit_record,
@@ -28,7 +29,6 @@ from qunxian.services import (
     notify,
     remind,
 )
-from qunxian.roles import is_union_member
 from qunxian.workflow import Refused, record_event, transition
 from venues.models import Organization, Venue
 from venues.permissions import check_scope

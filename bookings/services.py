@@ -19,6 +19,7 @@ from bookings.availability import (
 )
 from bookings.models import Booking, BookingSlot, Slot, SpaceRules
 from qunxian.models import NotificationKind, User
+from qunxian.roles import is_union_member
 from qunxian.services import (
     REMINDER_HORIZON,
     audit_record,
@@ -27,7 +28,6 @@ from qunxian.services import (
     notify_handlers,
     remind,
 )
-from qunxian.roles import is_union_member
 from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
 from venues.models import Space, Venue
