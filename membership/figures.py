@@ -88,8 +88,9 @@ def _suppressed(groups: list[Group]) -> list[Group]:
     return groups
 
 
-def members_by(column: str) -> tuple[list[Group], int]:
-    """Current members by "occupation" or "town", and their total."""
+def members_by(column: str) -> tuple[list[Group], Group]:
+    """Current members by "occupation" or "town", and their total (itself
+    hidden when small: with it, a few hidden groups could be told apart)."""
     counts = dict(
         Membership.objects.current()
         .values_list(column)
@@ -101,4 +102,5 @@ def members_by(column: str) -> tuple[list[Group], int]:
     else:
         labels = list(Town.objects.values_list("pk", "name"))
     groups = [Group(str(label), counts.get(key, 0)) for key, label in labels]
-    return _suppressed(groups), sum(counts.values())
+    total = sum(counts.values())
+    return _suppressed(groups), Group("", total, hidden=0 < total < MIN_GROUP)

@@ -100,6 +100,7 @@ def current_fast_track_list(digest: str, today=None) -> FastTrackList | None:
     )
 
 
+@transaction.atomic
 def application_submit(
     *,
     user: User,

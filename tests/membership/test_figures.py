@@ -47,12 +47,18 @@ def test_small_groups_are_hidden_and_one_hidden_group_takes_another_with_it(db):
         membership.occupation = Occupation.COURIER
         membership.save()
     occupations, total = members_by("occupation")
-    assert total == 8
+    assert total.shown == "8"
     shown = {group.label: group.shown for group in occupations}
     assert shown["Courier"] == "<5"
     # Riders (6) are hidden too, or the couriers could be told from the total.
     assert shown["Food-delivery rider"] == "<5"
     assert shown["Lorry driver"] == "0"
+
+
+def test_a_small_total_is_hidden_too(db):
+    member(UserFactory())
+    _groups, total = members_by("town")
+    assert total.shown == "<5"
 
 
 def test_the_figures_page_and_its_csv(
