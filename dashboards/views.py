@@ -45,6 +45,7 @@ class ManagerInboxView(ManagerRequiredMixin, TemplateView):
             feedback=feedback.manager_inbox_items(user),
             activities=activities.manager_inbox_items(user),
             notices=notices.manager_inbox_items(user),
+            membership=membership.manager_inbox_items(user),
             venues=venues.manager_inbox_items(user),
             **kwargs,
         )

@@ -3,7 +3,11 @@
 Each function returns a dict the page shows under the name `membership`.
 """
 
-from membership.models import Membership
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from membership.models import Membership, MembershipApplication
+from membership.permissions import managed_applications
 
 
 def user_home_items(user) -> dict:
@@ -16,3 +20,14 @@ def user_home_items(user) -> dict:
         .select_related("union")
         .first()
     }
+
+
+def manager_inbox_items(user, now=None) -> dict:
+    """How many applications at the manager's venues wait, and how many are late."""
+    waiting = managed_applications(user).filter(
+        state__in=MembershipApplication.WAITING_FOR_UNION
+    )
+    return waiting.aggregate(
+        waiting=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lt=now or timezone.now())),
+    )

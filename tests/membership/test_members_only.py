@@ -120,3 +120,14 @@ def test_the_home_page_greets_a_member_with_their_card(client, worker):
     page = client.get(reverse("home")).content.decode()
     assert "Welcome, 李师傅" in page
     assert reverse("membership:card") in page
+
+
+def test_the_managers_to_do_page_counts_applications_to_answer(
+    client, manager_a, venue_a
+):
+    from tests.membership.factories import ApplicationFactory
+
+    ApplicationFactory.create_batch(2, venue=venue_a)
+    client.force_login(manager_a)
+    page = client.get(reverse("manage:home")).content.decode()
+    assert "<strong>2</strong> membership applications to answer" in page
