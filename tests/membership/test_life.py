@@ -117,3 +117,23 @@ def test_a_quiet_membership_lapses_and_its_member_renews_it(db, client, settings
     call_command("escalate_memberships")
     old.refresh_from_db()
     assert old.status == Status.ACTIVE
+
+
+def test_member_pages_read_a_bounded_number_of_queries(
+    client, worker, admin_user, django_assert_max_num_queries
+):
+    membership = member(worker)
+    client.force_login(worker)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("membership:card")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("membership:home")).status_code == 200
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("console:membership_members"))
+    for _ in range(10):
+        member(UserFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("console:membership_members"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("console:membership_member", args=[membership.pk]))
