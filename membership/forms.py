@@ -101,6 +101,13 @@ class TransferForm(forms.Form):
         label=_("Reason (the new employer, say)"), max_length=200, required=False
     )
 
+    def __init__(self, *args, leaving=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leaving is not None:  # the union it leaves is no choice
+            self.fields["union"].queryset = self.fields["union"].queryset.exclude(
+                pk=leaving.pk
+            )
+
 
 class FastTrackUploadForm(forms.Form):
     source = forms.CharField(

@@ -96,7 +96,7 @@ class MemberDetailView(AdminRequiredMixin, DetailView):
         membership = self.object
         return super().get_context_data(
             is_current=membership.status in Membership.CURRENT,
-            transfer_form=TransferForm(),
+            transfer_form=TransferForm(leaving=membership.union),
             revoke_form=RejectForm(),
             **kwargs,
         )
