@@ -9,6 +9,7 @@ from bookings import services as booking_services
 from bookings.models import Booking, Slot
 from feedback import services as feedback_services
 from feedback.models import Appeal, Review
+from membership.models import Membership, MembershipApplication, Occupation
 from qunxian.models import AUDIT_ACTIONS, AuditEntry, Event
 from qunxian.workflow import Refused, transition
 from tests.activities.factories import ActivityFactory, soon
@@ -21,6 +22,7 @@ from tests.factories import (
     UserFactory,
     bookable_space,
 )
+from tests.membership.factories import ApplicationFactory
 from venues import services as venue_services
 from venues.models import Venue
 
@@ -29,7 +31,7 @@ STATEFUL = sorted(
     key=lambda model: model._meta.label,
 )
 # Steps no person takes: they leave an event row, and no audit entry.
-SYSTEM_STEPS = {"booking.expire", "signup.promote"}
+SYSTEM_STEPS = {"booking.expire", "signup.promote", "membership.lapse"}
 
 
 def state_field(model) -> str:
@@ -53,13 +55,15 @@ def written() -> tuple[int, int]:
 # -- The tables and the helper
 
 
-def test_the_state_machines_are_the_six_declared():
+def test_the_state_machines_are_those_declared():
     assert [model._meta.label for model in STATEFUL] == [
         "activities.Activity",
         "activities.SignUp",
         "bookings.Booking",
         "feedback.Appeal",
         "feedback.Review",
+        "membership.Membership",
+        "membership.MembershipApplication",
         "venues.Venue",
     ]
 
@@ -89,6 +93,16 @@ def an_object(model, venue):
         )
     if model is Activity:
         return ActivityFactory(venue=venue)
+    if model is MembershipApplication:
+        return ApplicationFactory(venue=venue)
+    if model is Membership:
+        return Membership.objects.create(
+            user=UserFactory(),
+            union=venue.organization,
+            number=1,
+            occupation=Occupation.RIDER,
+            town=venue.town,
+        )
     return venue
 
 
