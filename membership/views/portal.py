@@ -35,6 +35,7 @@ STEP_LABELS = {
     State.REJECTED: gettext_lazy("Not accepted"),
     State.WITHDRAWN: gettext_lazy("You withdrew it"),
 }
+ESCALATED_LABEL = gettext_lazy("Passed to the district union: it was overdue")
 
 
 def own_applications(user):
@@ -136,7 +137,10 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         events = list(self.object.events.all())
         for event in events:
-            event.label = STEP_LABELS.get(event.to_state, event.get_to_state_display())
+            if event.from_state == event.to_state:  # no move: the escalation
+                event.label = ESCALATED_LABEL
+            else:
+                event.label = STEP_LABELS[event.to_state]
         return super().get_context_data(
             events=events,
             answer_form=AnswerForm()

@@ -293,6 +293,11 @@ def test_overdue_applications_are_escalated_to_the_console_once(
     assert late.name in body and on_time.name not in body
     assert Notification.objects.filter(user=admin_user, kind="alert").count() == 1
     assert Notification.objects.filter(user=manager_a, kind="alert").count() == 1
+    # The applicant sees where it went.
+    client.force_login(late.user)
+    page = client.get(late.get_absolute_url()).content.decode()
+    assert "Passed to the district union: it was overdue" in page
+    client.force_login(admin_user)
     # The console may answer it now.
     client.post(reverse("console:membership_approve", args=[late.pk]))
     late.refresh_from_db()
