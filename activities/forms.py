@@ -46,6 +46,7 @@ class ActivityForm(forms.ModelForm):
             "min_age",
             "max_age",
             "gender",
+            "members_only",
         ]
         widgets = {
             "other_venues": forms.CheckboxSelectMultiple,

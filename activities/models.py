@@ -108,6 +108,12 @@ class Activity(models.Model):
     gender = models.CharField(
         _("for"), max_length=8, choices=Gender.choices, blank=True, default=Gender.ANY
     )
+    # Checked at sign-up through `qunxian.roles.is_union_member`.
+    members_only = models.BooleanField(
+        _("union members only"),
+        default=False,
+        help_text=_("On: only people with a valid union member card can sign up."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
     )

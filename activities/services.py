@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from activities.models import Activity, Series, SignUp
 from bookings.services import check_in_opens, too_early_to_check_in
 from qunxian.models import NotificationKind, User
+from qunxian.roles import is_union_member
 from qunxian.services import (
     REMINDER_HORIZON,
     audit_record,
@@ -49,6 +50,7 @@ EDITABLE_FIELDS = (
     "min_age",
     "max_age",
     "gender",
+    "members_only",
 )
 
 
@@ -152,6 +154,7 @@ def activity_create(
     min_age: int | None = None,
     max_age: int | None = None,
     gender: str = "",
+    members_only: bool = False,
     now: datetime.datetime | None = None,
 ) -> Activity:
     check_scope(actor, venue)
@@ -167,6 +170,7 @@ def activity_create(
         "min_age": min_age,
         "max_age": max_age,
         "gender": gender,
+        "members_only": members_only,
     }
     _check_fields(fields, now=now or timezone.now())
     activity = Activity.objects.create(venue=venue, created_by=actor, **fields)
@@ -257,6 +261,11 @@ def signup_create(
 ) -> SignUp:
     """A seat if one is free, else a place at the end of the waiting list."""
     now = now or timezone.now()
+    if activity.members_only and not is_union_member(user):
+        raise Refused(
+            _("This activity is for union members: join the union to sign up."),
+            code="members_only",
+        )
     try:
         with transaction.atomic():
             # Many people race for the last seats here. The lock queues them on

@@ -19,6 +19,7 @@ from bookings.availability import (
 )
 from bookings.models import Booking, BookingSlot, Slot, SpaceRules
 from qunxian.models import NotificationKind, User
+from qunxian.roles import is_union_member
 from qunxian.services import (
     REMINDER_HORIZON,
     audit_record,
@@ -49,6 +50,11 @@ def _check_request(
     rules = rules_for(space)
     if not Space.objects.bookable().filter(pk=space.pk).exists():
         raise Refused(_("This space does not take bookings."), code="not_bookable")
+    if space.members_only and not is_union_member(user):
+        raise Refused(
+            _("This space is for union members: join the union to book it."),
+            code="members_only",
+        )
     if not 1 <= headcount <= space.capacity:
         raise Refused(
             _("The number of people must be between 1 and %(capacity)s.")

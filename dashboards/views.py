@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from activities import selectors as activities
 from bookings import selectors as bookings
 from feedback import selectors as feedback
+from membership import selectors as membership
 from notices import selectors as notices
 from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
 from venues import selectors as venues
@@ -27,6 +28,7 @@ class UserHomeView(TemplateView):
             venues=venues.user_home_items(),
             bookings=bookings.user_home_items(),
             notices=notices.user_home_items(),
+            membership=membership.user_home_items(self.request.user),
             **kwargs,
         )
 
@@ -43,6 +45,7 @@ class ManagerInboxView(ManagerRequiredMixin, TemplateView):
             feedback=feedback.manager_inbox_items(user),
             activities=activities.manager_inbox_items(user),
             notices=notices.manager_inbox_items(user),
+            membership=membership.manager_inbox_items(user),
             venues=venues.manager_inbox_items(user),
             **kwargs,
         )

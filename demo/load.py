@@ -16,6 +16,7 @@ from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
 from demo.loaders.activities import load_activities
 from demo.loaders.bookings import load_requests, load_visits
 from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
+from demo.loaders.membership import load_membership
 from demo.loaders.notices import load_notices
 from demo.loaders.representatives import load_representatives, printed_account
 from demo.loaders.venues import load_venues
@@ -49,6 +50,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_activities(people, venues)
         summary |= load_notices(people, venues)
         summary |= load_representatives(people)
+        summary |= load_membership(people, venues)
         load_indexes()
     summary["accounts"] = [*printed_accounts(), printed_account()]
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -92,6 +92,9 @@ AUDIT_SUBJECTS = {
     "activity": pgettext_lazy("audit subject", "Activity"),
     "signup": _("Sign-up"),
     "notice": _("Notice"),
+    "membershipapplication": _("Membership application"),
+    "membership": _("Membership"),
+    "fasttracklist": _("Fast-track list"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -142,6 +145,16 @@ AUDIT_ACTIONS = {
     "signup.cancel": _("Sign-up cancelled"),
     "signup.check_in": _("Sign-up checked in"),
     "delivery.resend": _("Failed message sent again"),
+    "membershipapplication.approve": _("Membership application approved"),
+    "membershipapplication.reject": _("Membership application rejected"),
+    "membershipapplication.request_info": _("More information asked of an applicant"),
+    "membershipapplication.answer": _("Applicant answered"),
+    "membershipapplication.withdraw": _("Membership application withdrawn"),
+    "membership.renew": _("Membership renewed"),
+    "membership.transfer": _("Membership transferred"),
+    "membership.leave": _("Member left the union"),
+    "membership.revoke": _("Membership revoked"),
+    "fasttracklist.import": _("Fast-track list uploaded"),
 }
 
 

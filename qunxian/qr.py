@@ -1,7 +1,8 @@
-"""The QR code a person shows at the door: their check-in code, nothing else.
+"""QR codes: the check-in code a person shows at the door, and links.
 
-The manager's check-in pages read it with the camera (static/js/qr-scan.js);
-the code is the same six characters they can type.
+The manager's check-in pages read the check-in code with the camera
+(static/js/qr-scan.js); the code is the same six characters they can type.
+A member card carries the link of its public check.
 """
 
 import segno
@@ -15,9 +16,17 @@ def check_in_qr_code(code: str) -> segno.QRCode:
     return segno.make_qr(code, error="m")
 
 
-def check_in_qr(code: str) -> SafeString:
-    svg = check_in_qr_code(code).svg_inline(
-        scale=6, omitsize=True, title=_("Check-in code")
-    )  # a viewBox, no size: the page sizes it
-    # segno writes plain SVG markup from the code alone: nothing user-made.
+def _svg(qr: segno.QRCode, title: str) -> SafeString:
+    svg = qr.svg_inline(scale=6, omitsize=True, title=title)
+    # a viewBox, no size: the page sizes it. segno writes plain SVG markup
+    # from the data alone, and escapes the title.
     return mark_safe(svg)  # noqa: S308
+
+
+def check_in_qr(code: str) -> SafeString:
+    return _svg(check_in_qr_code(code), _("Check-in code"))
+
+
+def link_qr(url: str, *, title: str) -> SafeString:
+    """A QR code of an absolute URL, for a phone's camera to open."""
+    return _svg(segno.make_qr(url, error="m"), title)

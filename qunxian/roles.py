@@ -3,6 +3,8 @@
 Every user is a worker. A venue manager is a user named in some venue's
 managers (asked through the reverse relation, so this module imports no domain
 app). A system admin is a member of the `system_admin` group, or a superuser.
+A union member holds a valid membership (the membership app's, asked the same
+way), which members-only spaces and activities require.
 """
 
 from functools import wraps
@@ -33,6 +35,17 @@ def is_venue_manager(user) -> bool:
     if cached is None:
         cached = user.managed_venues.exists()
         user._is_venue_manager = cached
+    return cached
+
+
+def is_union_member(user) -> bool:
+    """A valid member card: what members-only spaces and activities check."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_is_union_member", None)
+    if cached is None:
+        cached = user.memberships.valid().exists()
+        user._is_union_member = cached
     return cached
 
 

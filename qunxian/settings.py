@@ -406,6 +406,16 @@ PROPOSAL_MIN_COSIGNERS = int(os.environ.get("PROPOSAL_MIN_COSIGNERS", 2))
 PROPOSAL_ANSWER_MONTHS = int(os.environ.get("PROPOSAL_ANSWER_MONTHS", 3))
 PROPOSAL_EXTENSION_MONTHS = int(os.environ.get("PROPOSAL_EXTENSION_MONTHS", 1))
 PROPOSAL_SEND_BACK_DAYS = int(os.environ.get("PROPOSAL_SEND_BACK_DAYS", 10))
+# Membership (入会): the district union, which takes applications made without
+# a venue and the overdue ones; the union's deadline to answer, in working
+# days; how long a fast-track list counts, and a membership without activity
+# stays valid, in days.
+MEMBERSHIP_DISTRICT_UNION = os.environ.get("MEMBERSHIP_DISTRICT_UNION", "普陀区总工会")
+MEMBERSHIP_ANSWER_WORKING_DAYS = int(
+    os.environ.get("MEMBERSHIP_ANSWER_WORKING_DAYS", 3)
+)
+MEMBERSHIP_FAST_TRACK_DAYS = int(os.environ.get("MEMBERSHIP_FAST_TRACK_DAYS", 90))
+MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("MEMBERSHIP_LAPSE_DAYS", 365))
 
 # 服务先锋指数: the composite's weights (shown in the console). Raise
 # INDEX_FORMULA_VERSION whenever the formula or the activity weights change.

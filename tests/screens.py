@@ -165,6 +165,37 @@ def pages():
     rows += [
         (role, label, one(name, obj.pk)) for role, label, obj, name in optional if obj
     ]
+    from membership.models import Membership, MembershipApplication
+
+    card = Membership.objects.valid().filter(user=worker).first()
+    waiting = (
+        MembershipApplication.objects.open().filter(venue=venue).order_by("pk").first()
+    )
+    rows += [
+        ("worker", "membership-home", one("membership:home")),
+        ("worker", "membership-card", one("membership:card")),
+        ("manager", "membership-queue", one("manage:membership_queue")),
+        ("admin", "membership-queue", one("console:membership_queue")),
+        ("admin", "membership-members", one("console:membership_members")),
+        ("admin", "membership-fast-track", one("console:fast_track_lists")),
+        ("admin", "membership-fast-track-upload", one("console:fast_track_upload")),
+        ("admin", "membership-figures", one("console:membership_figures")),
+    ]
+    if card:
+        rows.append(
+            (None, "membership-check", one("membership:verify", card.card_token))
+        )
+        rows.append(
+            ("admin", "membership-member", one("console:membership_member", card.pk))
+        )
+    if waiting:
+        rows.append(
+            (
+                "manager",
+                "membership-application",
+                one("manage:membership_application", waiting.pk),
+            )
+        )
     rows += [
         ("manager", "booking-export", one("manage:booking_export")),
         ("manager", "signup-export", one("manage:signup_export")),

@@ -9,6 +9,7 @@ from bookings import services as booking_services
 from bookings.models import Booking, Slot
 from feedback import services as feedback_services
 from feedback.models import Appeal, Review
+from membership.models import Membership, MembershipApplication, Occupation
 from qunxian.models import AUDIT_ACTIONS, AuditEntry, Event
 from qunxian.workflow import Refused, transition
 from representatives.models import Proposal
@@ -23,6 +24,7 @@ from tests.factories import (
     bookable_space,
 )
 from tests.representatives.factories import a_proposal
+from tests.membership.factories import ApplicationFactory
 from venues import services as venue_services
 from venues.models import Venue
 
@@ -31,7 +33,7 @@ STATEFUL = sorted(
     key=lambda model: model._meta.label,
 )
 # Steps no person takes: they leave an event row, and no audit entry.
-SYSTEM_STEPS = {"booking.expire", "signup.promote"}
+SYSTEM_STEPS = {"booking.expire", "signup.promote", "membership.lapse"}
 
 
 def state_field(model) -> str:
@@ -55,13 +57,15 @@ def written() -> tuple[int, int]:
 # -- The tables and the helper
 
 
-def test_the_state_machines_are_the_seven_declared():
+def test_the_state_machines_are_those_declared():
     assert [model._meta.label for model in STATEFUL] == [
         "activities.Activity",
         "activities.SignUp",
         "bookings.Booking",
         "feedback.Appeal",
         "feedback.Review",
+        "membership.Membership",
+        "membership.MembershipApplication",
         "representatives.Proposal",
         "venues.Venue",
     ]
@@ -94,6 +98,16 @@ def an_object(model, venue):
         return ActivityFactory(venue=venue)
     if model is Proposal:
         return a_proposal()
+    if model is MembershipApplication:
+        return ApplicationFactory(venue=venue)
+    if model is Membership:
+        return Membership.objects.create(
+            user=UserFactory(),
+            union=venue.organization,
+            number=1,
+            occupation=Occupation.RIDER,
+            town=venue.town,
+        )
     return venue
 
 

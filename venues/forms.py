@@ -329,7 +329,14 @@ class SpaceForm(forms.ModelForm):
 
     class Meta:
         model = Space
-        fields = ["name", "capacity", "is_exclusive", "description", "is_active"]
+        fields = [
+            "name",
+            "capacity",
+            "is_exclusive",
+            "description",
+            "is_active",
+            "members_only",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -346,6 +346,12 @@ class Space(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("open for booking"), default=True)
+    # Checked by the bookings app through `qunxian.roles.is_union_member`.
+    members_only = models.BooleanField(
+        _("union members only"),
+        default=False,
+        help_text=_("On: only people with a valid union member card can book it."),
+    )
 
     objects = SpaceQuerySet.as_manager()
 

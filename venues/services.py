@@ -221,6 +221,7 @@ def space_create(
     is_exclusive: bool,
     description: str = "",
     is_active: bool = True,
+    members_only: bool = False,
 ) -> Space:
     check_scope(actor, venue)
     _check_space(venue=venue, name=name, capacity=capacity, exclude=None)
@@ -233,6 +234,7 @@ def space_create(
                 is_exclusive=is_exclusive,
                 description=description,
                 is_active=is_active,
+                members_only=members_only,
             )
     except IntegrityError:  # another request added the same name just now
         raise _duplicate_space_name() from None
@@ -250,6 +252,7 @@ def space_update(
     is_exclusive: bool,
     description: str,
     is_active: bool,
+    members_only: bool = False,
 ) -> Space:
     check_scope(actor, space.venue)
     # Compare with the stored row: the instance handed in may carry a form's edits.
@@ -261,6 +264,7 @@ def space_update(
         "is_exclusive": is_exclusive,
         "description": description,
         "is_active": is_active,
+        "members_only": members_only,
     }
     old_name = locked.name
     changed = [f for f, value in values.items() if getattr(locked, f) != value]

@@ -1,0 +1,33 @@
+"""What membership adds to the front page of each end (gathered by `dashboards`).
+
+Each function returns a dict the page shows under the name `membership`.
+"""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from membership.models import Membership, MembershipApplication
+from membership.permissions import managed_applications
+
+
+def user_home_items(user) -> dict:
+    """A member's card, for the greeting; nothing for anyone else."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        "membership": Membership.objects.current()
+        .filter(user=user)
+        .select_related("union")
+        .first()
+    }
+
+
+def manager_inbox_items(user, now=None) -> dict:
+    """How many applications at the manager's venues wait, and how many are late."""
+    waiting = managed_applications(user).filter(
+        state__in=MembershipApplication.WAITING_FOR_UNION
+    )
+    return waiting.aggregate(
+        waiting=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lt=now or timezone.now())),
+    )
