@@ -92,6 +92,11 @@ AUDIT_SUBJECTS = {
     "activity": pgettext_lazy("audit subject", "Activity"),
     "signup": _("Sign-up"),
     "notice": _("Notice"),
+    "helprequest": _("Help request"),
+    "teammember": _("Team member"),
+    "serviceorder": _("Service order"),
+    "redemption": _("Reward redemption"),
+    "pointstable": _("Points table"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -142,6 +147,25 @@ AUDIT_ACTIONS = {
     "signup.cancel": _("Sign-up cancelled"),
     "signup.check_in": _("Sign-up checked in"),
     "delivery.resend": _("Failed message sent again"),
+    "helprequest.accept": _("Help request accepted"),
+    "helprequest.handle": _("Help request handled"),
+    "helprequest.close": _("Help request closed"),
+    "helprequest.confirm": _("Help request confirmed by its reporter"),
+    "teammember.request": _("Asked to join a team"),
+    "teammember.accept": _("Taken into a team"),
+    "teammember.decline": _("Not taken into a team"),
+    "serviceorder.create": _("Service ordered"),
+    "serviceorder.accept": _("Service order taken by a team"),
+    "serviceorder.assign": _("Members sent to a service order"),
+    "serviceorder.complete": _("Service order done"),
+    "serviceorder.confirm": _("Service order confirmed"),
+    "serviceorder.cancel": _("Service order cancelled"),
+    "serviceorder.dispute": _("Points of a service order reversed"),
+    "points.adjust": _("Points adjusted"),
+    "pointstable.create": _("Points table changed"),
+    "redemption.create": _("Reward redeemed"),
+    "redemption.pick_up": _("Reward picked up"),
+    "redemption.cancel": _("Reward redemption cancelled"),
 }
 
 

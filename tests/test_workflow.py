@@ -21,8 +21,20 @@ from tests.factories import (
     UserFactory,
     bookable_space,
 )
+from tests.volunteering.factories import (
+    HelpRequestFactory,
+    RewardFactory,
+    ServiceOrderFactory,
+    TeamFactory,
+)
 from venues import services as venue_services
 from venues.models import Venue
+from volunteering.models import (
+    HelpRequest,
+    Redemption,
+    ServiceOrder,
+    TeamMember,
+)
 
 STATEFUL = sorted(
     (model for model in apps.get_models() if hasattr(model, "TRANSITIONS")),
@@ -53,7 +65,7 @@ def written() -> tuple[int, int]:
 # -- The tables and the helper
 
 
-def test_the_state_machines_are_the_six_declared():
+def test_the_state_machines_are_the_ten_declared():
     assert [model._meta.label for model in STATEFUL] == [
         "activities.Activity",
         "activities.SignUp",
@@ -61,6 +73,10 @@ def test_the_state_machines_are_the_six_declared():
         "feedback.Appeal",
         "feedback.Review",
         "venues.Venue",
+        "volunteering.HelpRequest",
+        "volunteering.Redemption",
+        "volunteering.ServiceOrder",
+        "volunteering.TeamMember",
     ]
 
 
@@ -71,6 +87,25 @@ def test_each_table_names_real_states_and_a_label_for_each_persons_step(model):
         assert set(sources) <= states and target in states, action
         key = f"{model._meta.model_name}.{action}"
         assert key in SYSTEM_STEPS or key in AUDIT_ACTIONS, key
+
+
+def _taken_order(venue):
+    # Taken, so that every state it is moved to keeps its team (a CHECK).
+    return ServiceOrderFactory(
+        state=ServiceOrder.State.ACCEPTED, team=TeamFactory(home_venue=venue)
+    )
+
+
+VOLUNTEERING_OBJECTS = {
+    HelpRequest: lambda venue: HelpRequestFactory(venue=venue),
+    Redemption: lambda venue: Redemption.objects.create(
+        user=UserFactory(), reward=RewardFactory(pickup_venue=venue), points=10
+    ),
+    ServiceOrder: _taken_order,
+    TeamMember: lambda venue: TeamMember.objects.create(
+        team=TeamFactory(home_venue=venue), user=UserFactory()
+    ),
+}
 
 
 def an_object(model, venue):
@@ -89,6 +124,8 @@ def an_object(model, venue):
         )
     if model is Activity:
         return ActivityFactory(venue=venue)
+    if model in VOLUNTEERING_OBJECTS:
+        return VOLUNTEERING_OBJECTS[model](venue)
     return venue
 
 
