@@ -166,6 +166,8 @@ AUDIT_ACTIONS = {
     "redemption.create": _("Reward redeemed"),
     "redemption.pick_up": _("Reward picked up"),
     "redemption.cancel": _("Reward redemption cancelled"),
+    "teamactivity.create": _("Activity given to a volunteer team"),
+    "teamactivity.hours": _("Volunteer hours posted for an activity"),
 }
 
 

@@ -15,6 +15,7 @@ from volunteering.models import (
     Outcome,
     ServiceKind,
     ServiceOrder,
+    Team,
     TeamMember,
 )
 from volunteering.services import MAX_ORDER_DAYS_AHEAD
@@ -234,3 +235,10 @@ class PointsTableForm(forms.Form):
         return {
             tuple(name.split("__")): value for name, value in self.cleaned_data.items()
         }
+
+
+class TeamActivityForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Volunteer team"), queryset=Team.objects.order_by("name")
+    )
+    kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)

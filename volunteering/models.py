@@ -281,6 +281,13 @@ class TeamActivity(models.Model):
     activity = models.OneToOneField(
         Activity, on_delete=models.CASCADE, related_name="volunteer_team"
     )
+    kind = models.CharField(
+        _("service"),
+        max_length=12,
+        choices=ServiceKind.choices,
+        default=ServiceKind.OTHER,
+    )
+    hours_posted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.team}: {self.activity}"
@@ -652,6 +659,11 @@ class HoursEntry(AppendOnly):
                 fields=["user", "order"],
                 condition=Q(order__isnull=False, reverses__isnull=True),
                 name="hours_once_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "activity"],
+                condition=Q(activity__isnull=False, reverses__isnull=True),
+                name="hours_once_per_activity",
             ),
         ]
 

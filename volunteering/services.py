@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from activities.models import Activity, SignUp
 from qunxian.models import NotificationKind, User
 from qunxian.roles import is_system_admin
 from qunxian.services import audit_record, notify, notify_handlers
@@ -38,6 +39,7 @@ from volunteering.models import (
     Reward,
     ServiceOrder,
     Team,
+    TeamActivity,
     TeamMember,
 )
 
@@ -792,6 +794,65 @@ def redemption_pick_up(*, venue: Venue, code: str, actor: User) -> Redemption:
     return transition(
         redemption, "pick_up", actor=actor, fields={"picked_up_at": timezone.now()}
     )
+
+
+# Volunteer activities: the activities app's, run for a team
+
+
+@transaction.atomic
+def team_activity_link(
+    *, team: Team, activity: Activity, kind: str, actor: User
+) -> TeamActivity:
+    """The host venue's staff say an activity is a team's volunteer service."""
+    check_scope(actor, activity.venue)
+    if activity.status != Activity.Status.PUBLISHED:
+        raise Refused(_("This activity was cancelled."), code="cancelled")
+    if TeamActivity.objects.filter(activity=activity).exists():
+        raise Refused(
+            _("This activity already belongs to a team."), code="already_linked"
+        )
+    link = TeamActivity.objects.create(team=team, activity=activity, kind=kind)
+    audit_record(
+        actor=actor, action="teamactivity.create", subject=activity, details=team.name
+    )
+    return link
+
+
+def activity_hours(activity: Activity) -> decimal.Decimal:
+    """Its length, in half hours, at most a day."""
+    seconds = (activity.ends_at - activity.starts_at).total_seconds()
+    half_hours = max(1, round(seconds / 1800))
+    return min(decimal.Decimal(half_hours) / 2, MAX_HOURS)
+
+
+@transaction.atomic
+def team_activity_post_hours(*, link: TeamActivity, actor: User) -> int:
+    """Service hours for everyone checked in, once the activity is over."""
+    activity = link.activity
+    check_scope(actor, activity.venue)
+    if activity.ends_at > timezone.now():
+        raise Refused(_("Hours are posted once the activity is over."), code="not_over")
+    link = TeamActivity.objects.select_for_update().get(pk=link.pk)
+    if link.hours_posted_at is not None:
+        raise Refused(_("The hours were posted already."), code="posted")
+    hours = activity_hours(activity)
+    attended = activity.signups.filter(state=SignUp.State.ATTENDED)
+    HoursEntry.objects.bulk_create(
+        HoursEntry(
+            user_id=signup.user_id,
+            hours=hours,
+            kind=link.kind,
+            organization_id=link.team.organization_id,
+            team_id=link.team_id,
+            served_on=timezone.localdate(activity.starts_at),
+            activity=activity,
+            made_by=actor,
+        )
+        for signup in attended
+    )
+    TeamActivity.objects.filter(pk=link.pk).update(hours_posted_at=timezone.now())
+    audit_record(actor=actor, action="teamactivity.hours", subject=activity)
+    return attended.count()
 
 
 # Certificates

@@ -93,6 +93,17 @@ manage_patterns = [
     ),
     path("venues/<int:pk>/help-poster/", manage.help_poster, name="help_poster"),
     path("volunteering/pick-up/", manage.pick_up, name="reward_pick_up"),
+    path("volunteering/activities/", manage.team_activities, name="team_activities"),
+    path(
+        "volunteering/activities/<int:pk>/team/",
+        manage.team_activity_link,
+        name="team_activity_link",
+    ),
+    path(
+        "volunteering/activities/<int:pk>/hours/",
+        manage.team_activity_hours,
+        name="team_activity_hours",
+    ),
 ]
 
 console_patterns = [

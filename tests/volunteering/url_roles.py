@@ -24,7 +24,13 @@ from tests.volunteering.factories import (
     TeamFactory,
     leader,
 )
-from volunteering.models import Certificate, HoursEntry, Redemption, TeamMember
+from volunteering.models import (
+    Certificate,
+    HoursEntry,
+    Redemption,
+    TeamActivity,
+    TeamMember,
+)
 
 # Shorthands for the rows: tests/role_table.py.
 
@@ -97,6 +103,17 @@ def _certificate(p):
     return {"code": certificate.code}
 
 
+def _activity(p):
+    return {"pk": p["activity_a"].pk}
+
+
+def _team_activity(p):
+    TeamActivity.objects.create(
+        team=TeamFactory(home_venue=p["venue_a"]), activity=p["activity_a"]
+    )
+    return {"pk": p["activity_a"].pk}
+
+
 def _poster(p):
     return {"pk": p["venue_a"].pk}
 
@@ -153,6 +170,9 @@ TABLE = {
     "manage:help_request_to_order": (_help_request, MANAGERS_POST_ONLY),
     "manage:help_poster": (_poster, managers_only()),
     "manage:reward_pick_up": ({}, managers_only(other=200)),
+    "manage:team_activities": ({}, managers_only(other=200)),
+    "manage:team_activity_link": (_activity, MANAGERS_POST_ONLY),
+    "manage:team_activity_hours": (_team_activity, MANAGERS_POST_ONLY),
     "console:volunteer_requests": ({}, admins_only()),
     "console:volunteer_points_table": ({}, admins_only()),
     "console:volunteer_figures": ({}, admins_only()),
@@ -179,5 +199,7 @@ POST_TABLE = {
     "manage:help_request_close": post_managers(),
     "manage:help_request_to_order": post_managers(),
     "manage:reward_pick_up": post_managers(200, other=200),
+    "manage:team_activity_link": post_managers(),  # an empty form: refused
+    "manage:team_activity_hours": post_managers(),  # not over yet: refused
     "console:volunteer_points_table": post_admins(200),
 }

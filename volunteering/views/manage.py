@@ -1,11 +1,15 @@
 """The venue-manager end: help requests at my venues, their posters, and the
 rewards picked up at my venues. Every query starts from my venues."""
 
+import datetime
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -13,14 +17,21 @@ from django.views.decorators.http import (
 )
 from django.views.generic import DetailView, ListView
 
+from activities.models import Activity
 from qunxian.http import redirect_back
 from qunxian.qr import check_in_qr_code
 from qunxian.roles import ManagerRequiredMixin, manager_required
 from qunxian.workflow import Refused
 from venues.permissions import managed_venues
 from volunteering import services
-from volunteering.forms import CloseForm, PickUpForm, ReplyForm, ToOrderForm
-from volunteering.models import HelpRequest, Redemption
+from volunteering.forms import (
+    CloseForm,
+    PickUpForm,
+    ReplyForm,
+    TeamActivityForm,
+    ToOrderForm,
+)
+from volunteering.models import HelpRequest, Redemption, TeamActivity
 from volunteering.permissions import managed_help_requests
 
 
@@ -180,3 +191,82 @@ def pick_up(request):
         "manage/volunteering/pick_up.html",
         {"form": form, "waiting": waiting},
     )
+
+
+# Volunteer activities: my venues' activities, given to a team
+
+RECENT_DAYS = 60
+
+
+def _my_activities(user):
+    return Activity.objects.hosted_by(managed_venues(user))
+
+
+@manager_required
+@require_safe
+def team_activities(request):
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    activities = list(
+        _my_activities(request.user)
+        .filter(ends_at__gte=since, status=Activity.Status.PUBLISHED)
+        .select_related("venue", "volunteer_team__team")
+        .order_by("-starts_at")[:100]
+    )
+    teams = list(TeamActivityForm.base_fields["team"].queryset)
+    for activity in activities:  # one form each, with ids of its own
+        activity.team_form = TeamActivityForm(auto_id=f"id_{activity.pk}_%s")
+        activity.team_form.fields["team"].choices = [("", "---------")] + [
+            (team.pk, team.name) for team in teams
+        ]
+    return render(
+        request,
+        "manage/volunteering/team_activities.html",
+        {"activities": activities, "now": timezone.now()},
+    )
+
+
+@manager_required
+@require_POST
+def team_activity_link(request, pk):
+    activity = get_object_or_404(_my_activities(request.user), pk=pk)
+    form = TeamActivityForm(request.POST)
+    try:
+        data = _valid(form)
+        services.team_activity_link(
+            team=data["team"], activity=activity, kind=data["kind"], actor=request.user
+        )
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(activity)s is now a volunteer activity of %(team)s.")
+            % {"activity": activity.title, "team": data["team"].name},
+        )
+    return redirect("manage:team_activities")
+
+
+@manager_required
+@require_POST
+def team_activity_hours(request, pk):
+    link = get_object_or_404(
+        TeamActivity.objects.filter(
+            activity__in=_my_activities(request.user)
+        ).select_related("activity__venue", "team"),
+        activity_id=pk,
+    )
+    try:
+        count = services.team_activity_post_hours(link=link, actor=request.user)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Hours posted for %(count)s volunteer who checked in.",
+                "Hours posted for %(count)s volunteers who checked in.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("manage:team_activities")

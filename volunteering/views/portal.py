@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from activities.models import Activity
 from qunxian.forms import add_service_error
 from qunxian.http import redirect_back
 from qunxian.private_media import serve_private
@@ -223,8 +224,17 @@ class TeamDetailView(DetailView):
             and mine.role == TeamMember.Role.LEADER
             and mine.state == TeamMember.State.ACTIVE
         )
+        activities = (
+            team.activities.filter(
+                activity__ends_at__gte=timezone.now(),
+                activity__status=Activity.Status.PUBLISHED,
+            )
+            .select_related("activity__venue")
+            .order_by("activity__starts_at")
+        )
         return super().get_context_data(
             services_offered=team.services.all(),
+            activities=activities,
             active=[m for m in members if m.state == TeamMember.State.ACTIVE],
             waiting=[m for m in members if m.state == TeamMember.State.REQUESTED]
             if leads
