@@ -18,6 +18,7 @@ from demo.loaders.bookings import load_requests, load_visits
 from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
 from demo.loaders.notices import load_notices
 from demo.loaders.venues import load_venues
+from demo.loaders.volunteering import load_volunteering
 from qunxian.services import notification_mail_muted
 
 
@@ -47,6 +48,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         say(f"visits 到访: {len(visits)}, feedback 诉求: {summary['appeals']}")
         summary |= load_activities(people, venues)
         summary |= load_notices(people, venues)
+        summary |= load_volunteering(people, venues)
         load_indexes()
     summary["accounts"] = printed_accounts()
     summary["seconds"] = round(time.perf_counter() - started, 2)
