@@ -61,7 +61,11 @@ class PositionMixin:
 
 
 def _coordinate(label):
-    return forms.FloatField(label=label, required=False, widget=forms.HiddenInput)
+    return forms.FloatField(
+        label=label,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
 
 
 # User end
@@ -81,8 +85,8 @@ class HelpRequestForm(PhotoMixin, PositionMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     photo = photo_field()
-    lat = _coordinate(_("latitude"))
-    lng = _coordinate(_("longitude"))
+    lat = _coordinate(_("Latitude (optional)"))
+    lng = _coordinate(_("Longitude (optional)"))
 
 
 class OrderForm(PhotoMixin, PositionMixin, forms.Form):
@@ -93,15 +97,15 @@ class OrderForm(PhotoMixin, PositionMixin, forms.Form):
         required=False,
         empty_label=_("Not at a venue: the point on the map"),
     )
-    lat = forms.FloatField(label=_("Latitude"), required=False)
-    lng = forms.FloatField(label=_("Longitude"), required=False)
+    lat = _coordinate(_("Latitude"))
+    lng = _coordinate(_("Longitude"))
     starts_at = BoundedDateTimeField(
-        label=_("From"),
+        label=_("Needed from"),
         window=ORDER_DAYS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     ends_at = BoundedDateTimeField(
-        label=_("Until"),
+        label=_("Needed until"),
         window=ORDER_DAYS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

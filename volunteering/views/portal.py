@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 
 import h3
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -55,6 +56,15 @@ MAP_DAYS = 90
 MAP_LIMIT = 2000
 
 
+def _map_tiles() -> dict:
+    """For the map that fills in a position (static/js/pick-location.js)."""
+    return {
+        "url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": settings.MAP_CENTER,
+    }
+
+
 def _refused(request, refused: Refused) -> None:
     messages.error(request, refused.message)
 
@@ -98,7 +108,9 @@ class HelpRequestCreateView(LoginRequiredMixin, FormView):
         return get_object_or_404(Venue.objects.published(), pk=self.kwargs["venue_id"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(venue=self.venue, **kwargs)
+        return super().get_context_data(
+            venue=self.venue, map_tiles=_map_tiles(), **kwargs
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -278,6 +290,9 @@ def member_decide(request, pk):
 class OrderCreateView(LoginRequiredMixin, FormView):
     template_name = "volunteering/order_form.html"
     form_class = OrderForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(map_tiles=_map_tiles(), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
