@@ -48,6 +48,8 @@ HELP_HANDLE_WITHIN = datetime.timedelta(hours=24)
 AUTO_CONFIRM_AFTER = datetime.timedelta(days=3)
 MAX_ORDER_DAYS_AHEAD = 60
 MAX_HOURS = decimal.Decimal(24)
+#: Earned points lapse this long after they were earned, if not spent first.
+POINTS_VALID_FOR = datetime.timedelta(days=365)
 
 
 def _local(moment) -> str:
@@ -593,6 +595,7 @@ def _credit(order: ServiceOrder, outcome: str) -> None:
                 reason=PointsEntry.Reason.EARN,
                 order=order,
                 table=table,
+                expires_on=timezone.localdate() + POINTS_VALID_FOR,
             )
             notify(
                 user=user,
@@ -716,6 +719,51 @@ def points_table_save(
     )
     audit_record(actor=actor, action="pointstable.create", subject=table)
     return table
+
+
+def points_expire(*, today: datetime.date | None = None) -> int:
+    """Post an expiry entry for the earned points past their date, unspent.
+
+    Spending takes the oldest points first, so what lapsed unspent is what
+    was earned up to today less everything taken out since the start (spent,
+    reversed, expired before, adjusted down), never more than the balance.
+    """
+    today = today or timezone.localdate()
+    users = (
+        PointsEntry.objects.filter(
+            reason=PointsEntry.Reason.EARN, expires_on__lte=today
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    expired = 0
+    for user_id in list(users):
+        with transaction.atomic():
+            balance = PointsBalance.objects.select_for_update().get(user_id=user_id)
+            entries = PointsEntry.objects.filter(user_id=user_id)
+            lapsed = entries.filter(
+                reason=PointsEntry.Reason.EARN, expires_on__lte=today
+            ).aggregate(total=Sum("amount"))["total"]
+            taken = -(
+                entries.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"]
+                or 0
+            )
+            returned = (
+                entries.filter(reason=PointsEntry.Reason.REFUND).aggregate(
+                    total=Sum("amount")
+                )["total"]
+                or 0
+            )
+            unspent = min(lapsed - (taken - returned), balance.balance)
+            if unspent > 0:
+                points_post(
+                    user=balance.user,
+                    amount=-unspent,
+                    reason=PointsEntry.Reason.EXPIRE,
+                    note=today.isoformat(),
+                )
+                expired += 1
+    return expired
 
 
 # 积分兑换: rewards

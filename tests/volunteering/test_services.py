@@ -277,3 +277,23 @@ def test_a_help_request_is_shown_on_the_map_by_its_cell_only(client, venue_a):
     assert reverse("volunteering:request_me_too", args=[help_request.pk]) in page
     assert "13900000000" not in page and str(help_request.user) not in page
     assert str(venue_a.lat) not in page  # the cell's centre, not the point
+
+
+def test_earned_points_lapse_at_their_date_less_what_was_spent_first(team):
+    points_table(points=10)
+    order, doer = done_order(team)
+    services.order_confirm(order=order, user=order.requester, rating=None)
+    user = doer.user
+    earned = PointsEntry.objects.get(user=user)
+    assert earned.expires_on == timezone.localdate() + services.POINTS_VALID_FOR
+    services.points_post(user=user, amount=-4, reason=PointsEntry.Reason.SPEND)
+    services.points_post(user=user, amount=7, reason=PointsEntry.Reason.ADJUST)
+    call_command("expire_points")
+    assert services.balance_of(user) == 13  # not due yet
+    later = earned.expires_on
+    assert services.points_expire(today=later) == 1
+    assert services.points_expire(today=later) == 0  # once
+    # Of the 10 earned, 4 were spent first: 6 lapse; the 7 adjusted stay.
+    assert services.balance_of(user) == 7
+    expiry = PointsEntry.objects.get(reason=PointsEntry.Reason.EXPIRE)
+    assert expiry.amount == -6
