@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qunxian.forms import BoundedDateTimeField, days_from_today
+from qunxian.models import User
 from venues.images import MAX_UPLOAD_BYTES, ProcessedImage, process_image
 from venues.models import Venue
 from volunteering.models import (
@@ -246,3 +247,36 @@ class TeamActivityForm(forms.Form):
         label=_("Volunteer team"), queryset=Team.objects.order_by("name")
     )
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+
+
+class PointsAdjustForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=11)
+    amount = forms.IntegerField(
+        label=_("Points"),
+        min_value=-100_000,
+        max_value=100_000,
+        help_text=_("Negative to take points away."),
+    )
+    note = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        user = User.objects.filter(phone=phone, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No account has this number."), code="no_user")
+        self.cleaned_data["user"] = user
+        return phone
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise ValidationError(_("Give a number of points."), code="zero")
+        return amount
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why its points are reversed"),
+        max_length=200,
+        error_messages={"required": _("Please give a reason.")},
+    )

@@ -118,5 +118,18 @@ console_patterns = [
         name="volunteer_points_table",
     ),
     path("volunteering/figures/", console.figures, name="volunteer_figures"),
+    path(
+        "volunteering/orders/", console.OrderListView.as_view(), name="volunteer_orders"
+    ),
+    path(
+        "volunteering/orders/<int:pk>/dispute/",
+        console.order_dispute,
+        name="volunteer_order_dispute",
+    ),
+    path(
+        "volunteering/points/adjust/",
+        console.points_adjust,
+        name="volunteer_points_adjust",
+    ),
     path("volunteering/figures.csv", console.figures_csv, name="volunteer_figures_csv"),
 ]

@@ -297,3 +297,35 @@ def test_earned_points_lapse_at_their_date_less_what_was_spent_first(team):
     assert services.balance_of(user) == 7
     expiry = PointsEntry.objects.get(reason=PointsEntry.Reason.EXPIRE)
     assert expiry.amount == -6
+
+
+def test_an_admin_disputes_an_order_and_adjusts_points_through_the_console(
+    client, admin_user, team
+):
+    points_table(points=10)
+    order, doer = done_order(team)
+    services.order_confirm(order=order, user=order.requester, rating=None)
+    client.force_login(admin_user)
+    assert (
+        order.get_state_display()
+        in client.get(reverse("console:volunteer_orders")).content.decode()
+    )
+    client.post(reverse("console:volunteer_order_dispute", args=[order.pk]), {})
+    assert services.balance_of(doer.user) == 10  # no reason, no reversal
+    client.post(
+        reverse("console:volunteer_order_dispute", args=[order.pk]),
+        {"reason": "重复报单"},
+    )
+    assert services.balance_of(doer.user) == 0
+    response = client.post(
+        reverse("console:volunteer_points_adjust"),
+        {"phone": doer.user.phone, "amount": "-1", "note": "测试"},
+    )
+    assert response.status_code == 200  # below zero: refused, the form says so
+    assert services.balance_of(doer.user) == 0
+    client.post(
+        reverse("console:volunteer_points_adjust"),
+        {"phone": doer.user.phone, "amount": "25", "note": "抗台补记"},
+    )
+    entry = PointsEntry.objects.get(reason=PointsEntry.Reason.ADJUST)
+    assert (entry.amount, entry.made_by, entry.note) == (25, admin_user, "抗台补记")

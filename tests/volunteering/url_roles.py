@@ -28,6 +28,7 @@ from volunteering.models import (
     Certificate,
     HoursEntry,
     Redemption,
+    ServiceOrder,
     TeamActivity,
     TeamMember,
 )
@@ -114,6 +115,12 @@ def _team_activity(p):
     return {"pk": p["activity_a"].pk}
 
 
+def _confirmed_order(p):
+    team = TeamFactory(home_venue=p["venue_a"])
+    order = ServiceOrderFactory(state=ServiceOrder.State.CONFIRMED, team=team)
+    return {"pk": order.pk}
+
+
 def _poster(p):
     return {"pk": p["venue_a"].pk}
 
@@ -177,6 +184,9 @@ TABLE = {
     "console:volunteer_points_table": ({}, admins_only()),
     "console:volunteer_figures": ({}, admins_only()),
     "console:volunteer_figures_csv": ({}, admins_only()),
+    "console:volunteer_orders": ({}, admins_only()),
+    "console:volunteer_order_dispute": (_confirmed_order, admins_only(405)),
+    "console:volunteer_points_adjust": ({}, admins_only()),
 }
 
 # name: {role: status} for an empty form
@@ -202,4 +212,6 @@ POST_TABLE = {
     "manage:team_activity_link": post_managers(),  # an empty form: refused
     "manage:team_activity_hours": post_managers(),  # not over yet: refused
     "console:volunteer_points_table": post_admins(200),
+    "console:volunteer_order_dispute": post_admins(),  # no reason: refused
+    "console:volunteer_points_adjust": post_admins(200),
 }
