@@ -4,6 +4,7 @@ the figures."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -113,7 +114,11 @@ def order_dispute(request, pk):
     else:
         messages.success(
             request,
-            _("Reversed: %(order)s, %(count)s points entries.")
+            ngettext(
+                "Reversed: %(order)s, %(count)s points entry.",
+                "Reversed: %(order)s, %(count)s points entries.",
+                count,
+            )
             % {"order": order, "count": count},
         )
     return redirect("console:volunteer_orders")
