@@ -25,17 +25,22 @@ def figures_by_team_and_kind():
 
 
 def points_by_month():
-    """Points issued (earned and adjusted up) and redeemed, per month."""
-    return (
+    """Points earned, redeemed and given back by a cancelled redemption, per
+    month, each as a positive number."""
+    Reason = PointsEntry.Reason
+    rows = (
         PointsEntry.objects.annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
-            issued=Sum("amount", filter=Q(reason=PointsEntry.Reason.EARN)),
-            redeemed=Sum("amount", filter=Q(reason=PointsEntry.Reason.SPEND)),
-            returned=Sum("amount", filter=Q(reason=PointsEntry.Reason.REFUND)),
+            issued=Sum("amount", filter=Q(reason=Reason.EARN)),
+            spent=Sum("amount", filter=Q(reason=Reason.SPEND)),
+            returned=Sum("amount", filter=Q(reason=Reason.REFUND)),
         )
         .order_by("-month")
     )
+    for row in rows:
+        row["redeemed"] = -(row.pop("spent") or 0)
+        yield row
 
 
 def listed_volunteers():

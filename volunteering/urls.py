@@ -34,6 +34,7 @@ portal_patterns = [
     path("teams/<int:pk>/", portal.TeamDetailView.as_view(), name="team_detail"),
     path("teams/<int:pk>/join/", portal.team_join, name="team_join"),
     path("members/<int:pk>/decide/", portal.member_decide, name="member_decide"),
+    path("members/<int:pk>/listed/", portal.member_listed, name="member_listed"),
     # 点单 → 接单
     path("orders/new/", portal.OrderCreateView.as_view(), name="order_new"),
     path("orders/<int:pk>/", portal.OrderDetailView.as_view(), name="order_detail"),

@@ -114,3 +114,19 @@ def test_the_staff_pages_keep_their_query_counts(
         client.get(reverse("console:volunteer_requests"))
     with django_assert_max_num_queries(12):
         client.get(reverse("console:volunteer_figures"))
+
+
+def test_a_member_chooses_to_be_named_in_the_figures(client, worker, admin_user):
+    team = TeamFactory(name="先锋配送队")
+    mine = member(team, worker)
+    hours(worker, team, 3)
+    client.force_login(admin_user)
+    figures = reverse("console:volunteer_figures")
+    assert str(worker) not in client.get(figures).content.decode()
+    client.force_login(worker)
+    url = reverse("volunteering:member_listed", args=[mine.pk])
+    client.post(url, {"listed": "yes"})
+    client.force_login(admin_user)
+    assert str(worker) in client.get(figures).content.decode()
+    client.force_login(UserFactory())
+    assert client.post(url, {"listed": "no"}).status_code == 404

@@ -61,6 +61,11 @@ def _join_request(p):
     return {"pk": TeamMember.objects.create(team=team, user=UserFactory()).pk}
 
 
+def _own_membership(p):
+    team = TeamFactory(home_venue=p["venue_a"])
+    return {"pk": TeamMember.objects.create(team=team, user=p["worker"]).pk}
+
+
 def _order(p):
     """The worker's own order, near a team the worker leads."""
     leader(TeamFactory(home_venue=p["venue_a"]), p["worker"])
@@ -152,6 +157,7 @@ TABLE = {
     "volunteering:team_detail": (_team, everyone(200)),
     "volunteering:team_join": (_team, signed_in(405)),
     "volunteering:member_decide": (_join_request, signed_in(405)),
+    "volunteering:member_listed": (_own_membership, signed_in(405)),
     "volunteering:order_new": ({}, signed_in(200)),
     "volunteering:order_detail": (_order, OWN_ORDER),
     "volunteering:order_accept": (_order, signed_in(405)),
@@ -195,6 +201,7 @@ POST_TABLE = {
     "volunteering:request_me_too": post_signed_in(),
     "volunteering:team_join": post_signed_in(),
     "volunteering:member_decide": post_own(),
+    "volunteering:member_listed": post_own(),
     "volunteering:order_new": post_signed_in(200),
     "volunteering:order_accept": ORDER_STEP,
     "volunteering:order_assign": ORDER_STEP,

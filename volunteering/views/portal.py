@@ -79,7 +79,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         teams = list(my_teams(user).prefetch_related("services"))
         return super().get_context_data(
             teams=teams,
-            leads=Team.objects.led_by(user).exists(),
             my_orders=ServiceOrder.objects.filter(requester=user)[:20],
             tasks=ServiceOrder.objects.visible_to_teams(teams)
             .exclude(state=ServiceOrder.State.CANCELLED)
@@ -281,6 +280,22 @@ def member_decide(request, pk):
         services.team_member_decide(member=member, actor=request.user, accept=accept)
     except Refused as refused:
         _refused(request, refused)
+    return redirect(member.team)
+
+
+@login_required
+@require_POST
+def member_listed(request, pk):
+    """A member's choice to be named in the public figures, or not."""
+    member = get_object_or_404(TeamMember, pk=pk, user=request.user)
+    listed = request.POST.get("listed") == "yes"
+    services.team_member_set_listed(member=member, user=request.user, listed=listed)
+    messages.success(
+        request,
+        _("Your name is shown in the figures.")
+        if listed
+        else _("Your name is not shown in the figures."),
+    )
     return redirect(member.team)
 
 
