@@ -20,6 +20,7 @@ from demo.loaders.membership import load_membership
 from demo.loaders.notices import load_notices
 from demo.loaders.representatives import load_representatives, printed_account
 from demo.loaders.venues import load_venues
+from demo.loaders.volunteering import load_volunteering
 from qunxian.services import notification_mail_muted
 
 
@@ -51,6 +52,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_notices(people, venues)
         summary |= load_representatives(people)
         summary |= load_membership(people, venues)
+        summary |= load_volunteering(people, venues)
         load_indexes()
     summary["accounts"] = [*printed_accounts(), printed_account()]
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -95,6 +95,11 @@ AUDIT_SUBJECTS = {
     "membershipapplication": _("Membership application"),
     "membership": _("Membership"),
     "fasttracklist": _("Fast-track list"),
+    "helprequest": _("Help request"),
+    "teammember": _("Team member"),
+    "serviceorder": _("Service order"),
+    "redemption": _("Reward redemption"),
+    "pointstable": _("Points table"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -155,6 +160,27 @@ AUDIT_ACTIONS = {
     "membership.leave": _("Member left the union"),
     "membership.revoke": _("Membership revoked"),
     "fasttracklist.import": _("Fast-track list uploaded"),
+    "helprequest.accept": _("Help request accepted"),
+    "helprequest.handle": _("Help request handled"),
+    "helprequest.close": _("Help request closed"),
+    "helprequest.confirm": _("Help request confirmed by its reporter"),
+    "teammember.request": _("Asked to join a team"),
+    "teammember.accept": _("Taken into a team"),
+    "teammember.decline": _("Not taken into a team"),
+    "serviceorder.create": _("Service ordered"),
+    "serviceorder.accept": _("Service order taken by a team"),
+    "serviceorder.assign": _("Members sent to a service order"),
+    "serviceorder.complete": _("Service order done"),
+    "serviceorder.confirm": _("Service order confirmed"),
+    "serviceorder.cancel": _("Service order cancelled"),
+    "serviceorder.dispute": _("Points of a service order reversed"),
+    "points.adjust": _("Points adjusted"),
+    "pointstable.create": _("Points table changed"),
+    "redemption.create": _("Reward redeemed"),
+    "redemption.pick_up": _("Reward picked up"),
+    "redemption.cancel": _("Reward redemption cancelled"),
+    "teamactivity.create": _("Activity given to a volunteer team"),
+    "teamactivity.hours": _("Volunteer hours posted for an activity"),
 }
 
 

@@ -23,10 +23,22 @@ from tests.factories import (
     UserFactory,
     bookable_space,
 )
-from tests.representatives.factories import a_proposal
 from tests.membership.factories import ApplicationFactory
+from tests.representatives.factories import a_proposal
+from tests.volunteering.factories import (
+    HelpRequestFactory,
+    RewardFactory,
+    ServiceOrderFactory,
+    TeamFactory,
+)
 from venues import services as venue_services
 from venues.models import Venue
+from volunteering.models import (
+    HelpRequest,
+    Redemption,
+    ServiceOrder,
+    TeamMember,
+)
 
 STATEFUL = sorted(
     (model for model in apps.get_models() if hasattr(model, "TRANSITIONS")),
@@ -68,6 +80,10 @@ def test_the_state_machines_are_those_declared():
         "membership.MembershipApplication",
         "representatives.Proposal",
         "venues.Venue",
+        "volunteering.HelpRequest",
+        "volunteering.Redemption",
+        "volunteering.ServiceOrder",
+        "volunteering.TeamMember",
     ]
 
 
@@ -78,6 +94,25 @@ def test_each_table_names_real_states_and_a_label_for_each_persons_step(model):
         assert set(sources) <= states and target in states, action
         key = f"{model._meta.model_name}.{action}"
         assert key in SYSTEM_STEPS or key in AUDIT_ACTIONS, key
+
+
+def _taken_order(venue):
+    # Taken, so that every state it is moved to keeps its team (a CHECK).
+    return ServiceOrderFactory(
+        state=ServiceOrder.State.ACCEPTED, team=TeamFactory(home_venue=venue)
+    )
+
+
+VOLUNTEERING_OBJECTS = {
+    HelpRequest: lambda venue: HelpRequestFactory(venue=venue),
+    Redemption: lambda venue: Redemption.objects.create(
+        user=UserFactory(), reward=RewardFactory(pickup_venue=venue), points=10
+    ),
+    ServiceOrder: _taken_order,
+    TeamMember: lambda venue: TeamMember.objects.create(
+        team=TeamFactory(home_venue=venue), user=UserFactory()
+    ),
+}
 
 
 def an_object(model, venue):
@@ -108,6 +143,8 @@ def an_object(model, venue):
             occupation=Occupation.RIDER,
             town=venue.town,
         )
+    if model in VOLUNTEERING_OBJECTS:
+        return VOLUNTEERING_OBJECTS[model](venue)
     return venue
 
 
