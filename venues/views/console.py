@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
@@ -11,6 +12,7 @@ from qunxian.forms import add_service_error
 from qunxian.models import AuditEntry, User
 from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import AdminRequiredMixin, admin_required, is_system_admin
+from qunxian.sorting import Column, Sorting
 from venues.filters import ConsoleVenueFilter
 from venues.forms import (
     ConsoleOrganizationForm,
@@ -37,6 +39,26 @@ from venues.services import (
 PAGE_SIZE = 25
 MANAGER_PAGE_SIZE = 50
 HISTORY_SIZE = 20
+
+VENUE_COLUMNS = [
+    Column(gettext_lazy("Venue"), "name", ("name",)),
+    Column(gettext_lazy("Organisation"), "organisation", ("organization__name",)),
+    Column(gettext_lazy("Category"), "category", ("category",)),
+    Column(gettext_lazy("Street or town"), "town", ("town__name",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(gettext_lazy("Managers")),
+]
+MANAGER_COLUMNS = [
+    Column(gettext_lazy("Name"), "name", ("display_name",)),
+    Column(gettext_lazy("Mobile number"), "phone", ("phone",)),
+    Column(
+        gettext_lazy("Venues"),
+        "venues",
+        ("venue_count",),
+        num=True,
+        descending_first=True,
+    ),
+]
 
 
 def venue_history(venue: Venue) -> list[AuditEntry]:
@@ -65,11 +87,14 @@ class VenueListView(AdminRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset = ConsoleVenueFilter(self.request.GET, queryset=Venue.objects.all())
+        sorting = Sorting(self.request, VENUE_COLUMNS)
         page = page_number(self.request)
         venues, has_next = [], False
         if filterset.is_valid():
             venues, has_next = page_of(
-                filterset.qs.select_related("organization", "town").prefetch_related(
+                sorting.apply(filterset.qs)
+                .select_related("organization", "town")
+                .prefetch_related(
                     Prefetch(
                         "managers",
                         queryset=User.objects.order_by("display_name", "pk"),
@@ -81,6 +106,7 @@ class VenueListView(AdminRequiredMixin, TemplateView):
         return super().get_context_data(
             filter=filterset,
             venues=venues,
+            sorting=sorting,
             **pager(self.request, page, has_next),
             **kwargs,
         )
@@ -266,19 +292,22 @@ class ManagerListView(AdminRequiredMixin, TemplateView):
     template_name = "console/managers/manager_list.html"
 
     def get_context_data(self, **kwargs):
+        sorting = Sorting(self.request, MANAGER_COLUMNS)
         page = page_number(self.request)
-        managers, has_next = page_of(
-            User.objects.filter(managed_venues__isnull=False)
-            .distinct()
+        managers = (
+            User.objects.annotate(venue_count=Count("managed_venues"))
+            .filter(venue_count__gt=0)
             .order_by("display_name", "pk")
             .prefetch_related(
                 Prefetch("managed_venues", queryset=Venue.objects.order_by("name"))
-            ),
-            page,
-            MANAGER_PAGE_SIZE,
+            )
         )
+        managers, has_next = page_of(sorting.apply(managers), page, MANAGER_PAGE_SIZE)
         return super().get_context_data(
-            managers=managers, **pager(self.request, page, has_next), **kwargs
+            managers=managers,
+            sorting=sorting,
+            **pager(self.request, page, has_next),
+            **kwargs,
         )
 
 

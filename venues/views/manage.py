@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, UpdateView
 
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.sorting import Column, Sorting
 from venues import services
 from venues.forms import (
     HoursFormSet,
@@ -24,6 +26,33 @@ from venues.forms import (
 from venues.models import Closure, Space, VenuePhoto
 from venues.permissions import managed_venues
 
+VENUE_COLUMNS = [
+    Column(gettext_lazy("Venue"), "name", ("name",)),
+    Column(gettext_lazy("Organisation"), "organisation", ("organization__name",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(
+        gettext_lazy("Views (30 days)"),
+        "views",
+        ("views_30d",),
+        num=True,
+        descending_first=True,
+    ),
+    Column(
+        gettext_lazy("Navigations (30 days)"),
+        "navigations",
+        ("navigations_30d",),
+        num=True,
+        descending_first=True,
+    ),
+    Column(
+        gettext_lazy("Spaces"),
+        "spaces",
+        ("space_count",),
+        num=True,
+        descending_first=True,
+    ),
+]
+
 
 class VenueListView(ManagerRequiredMixin, ListView):
     """My venues: the ones they run, with last month's traffic."""
@@ -34,7 +63,7 @@ class VenueListView(ManagerRequiredMixin, ListView):
     def get_queryset(self):
         since = timezone.localdate() - timedelta(days=30)
         recent = Q(daily_stats__date__gte=since)
-        return (
+        return self.sorting.apply(
             managed_venues(self.request.user)
             .select_related("organization", "town")
             .annotate(
@@ -45,6 +74,13 @@ class VenueListView(ManagerRequiredMixin, ListView):
                 space_count=Count("spaces", distinct=True),
             )
         )
+
+    @cached_property
+    def sorting(self):
+        return Sorting(self.request, VENUE_COLUMNS)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sorting=self.sorting, **kwargs)
 
 
 class ManagedVenueMixin:
