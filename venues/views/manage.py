@@ -17,12 +17,13 @@ from qunxian.roles import ManagerRequiredMixin, manager_required
 from qunxian.sorting import Column, Sorting
 from venues import services
 from venues.forms import (
-    HoursFormSet,
     PhotoCaptionForm,
     PhotoUploadForm,
     SpaceForm,
     VenueInfoForm,
+    WeekHoursForm,
 )
+from venues.hours import HoursRange
 from venues.models import Closure, Space, VenuePhoto
 from venues.permissions import managed_venues
 
@@ -118,22 +119,40 @@ class VenueEditView(ManagerRequiredMixin, UpdateView):
 
 
 class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
-    """The weekly hours as one formset, saved as a whole."""
+    """The weekly hours as a grid of days and periods, saved as a whole.
 
-    form_class = HoursFormSet
-    prefix = "hours"
+    "Copy Monday" is a submit button too, so it works without JavaScript: it
+    saves nothing and shows the grid again with Monday's periods on Tuesday
+    to Friday, to check and save.
+    """
+
+    form_class = WeekHoursForm
     template_name = "manage/venues/hours_form.html"
 
-    def get_initial(self):
+    @cached_property
+    def stored(self):
+        return WeekHoursForm.initial_for(
+            HoursRange(h.weekday, h.opens, h.closes) for h in self.venue.hours.all()
+        )
+
+    def get_form_kwargs(self):
+        initial, periods = self.stored
+        kwargs = {"periods": periods, "prefix": None}
+        if self.request.method == "POST" and "copy_monday" not in self.request.POST:
+            # Saving replaces the week with what was posted.
+            return {**kwargs, "data": self.request.POST}
         if self.request.method == "POST":
-            # Saving replaces the week with what was posted. With initial data
-            # here, a posted row equal to a stored one (or shifted by someone
-            # else's edit) would count as "unchanged" and be dropped.
-            return []
-        return [
-            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
-            for h in self.venue.hours.all()
-        ]
+            initial = WeekHoursForm.copy_monday(self.request.POST, periods)
+        return {**kwargs, "initial": initial}
+
+    def post(self, request, *args, **kwargs):
+        if "copy_monday" in request.POST:
+            messages.info(
+                request,
+                _("Monday's hours are copied to Tuesday to Friday. Check, then save."),
+            )
+            return self.render_to_response(self.get_context_data())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -141,8 +160,7 @@ class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
                 venue=self.venue, actor=self.request.user, ranges=form.ranges()
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(self.request, text)
+            form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The opening hours are saved."))
         return redirect(self.get_success_url())
