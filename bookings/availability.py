@@ -4,9 +4,11 @@ services alike.
 A day's slots are laid from the start of each opening range of that weekday in
 steps of the space's slot length, and must end within the range (a range past
 midnight keeps its slots on the day it starts). A slot touching a closed date is
-not offered. Whether a slot can still be taken depends on the time now (notice,
-advance window) and on the seats its `Slot` row says are taken. Until when its
-user may cancel a booking is answered here too, for the page and the service.
+not offered, nor one overlapping the closed hours of a day; a closure of one
+space closes only that space. Whether a slot can still be taken depends on the
+time now (notice, advance window) and on the seats its `Slot` row says are
+taken. Until when its user may cancel a booking is answered here too, for the
+page and the service.
 """
 
 import datetime
@@ -70,12 +72,21 @@ def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
     zone = timezone.get_default_timezone()
     rules = rules_for(space)
     length = datetime.timedelta(minutes=rules.slot_minutes)
-    closures = list(space.venue.closures.all())
+    closures = [c for c in space.venue.closures.all() if c.closes_space(space.pk)]
+    reach = (day, day + DAY)  # a range past midnight reaches the next day
     closed = {
         date
-        for date in (day, day + DAY)  # a range past midnight reaches the next day
-        if any(c.start_date <= date <= c.end_date for c in closures)
+        for date in reach
+        if any(not c.is_timed and c.start_date <= date <= c.end_date for c in closures)
     }
+    closed_hours = [
+        (
+            datetime.datetime.combine(c.start_date, c.start_time, tzinfo=zone),
+            datetime.datetime.combine(c.start_date, c.end_time, tzinfo=zone),
+        )
+        for c in closures
+        if c.is_timed and c.start_date in reach
+    ]
     grid = []
     for hours in space.venue.hours.all():
         if hours.weekday != day.weekday():
@@ -86,7 +97,11 @@ def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
             end += DAY
         while start + length <= end:
             last_moment = start + length - datetime.timedelta(microseconds=1)
-            if start.date() not in closed and last_moment.date() not in closed:
+            if (
+                start.date() not in closed
+                and last_moment.date() not in closed
+                and not any(a < start + length and start < b for a, b in closed_hours)
+            ):
                 grid.append((start, start + length))
             start += length
     return sorted(set(grid))
@@ -198,9 +213,14 @@ def first_free_day(strip: list[DayInfo]) -> datetime.date | None:
 
 
 def closure_on(space: Space, day: datetime.date):
-    """The venue's closure covering `day`, or None (from the fetched closures)."""
+    """The closure of the venue or the space covering all of `day`, or None
+    (from the fetched closures)."""
     for closure in space.venue.closures.all():
-        if closure.start_date <= day <= closure.end_date:
+        if (
+            closure.closes_space(space.pk)
+            and not closure.is_timed
+            and closure.start_date <= day <= closure.end_date
+        ):
             return closure
     return None
 

@@ -18,6 +18,7 @@ from venues.models import Closure, OpeningHours, Organization, Space, Venue
 from venues.services import (
     MAX_PHOTOS_PER_VENUE,
     MAX_SPACE_CAPACITY,
+    validate_closure_times,
     validate_weekly_hours,
 )
 
@@ -360,18 +361,39 @@ def _closure_day(name, **kwargs):
 
 
 class ClosureForm(forms.ModelForm):
+    """Whole days of the venue, or of one space, or some hours of one day."""
+
     start_date = _closure_day("start_date")
     end_date = _closure_day(
         "end_date",
         help_text=_("The last closed day. The same as the first for one day."),
     )
+    start_time = forms.TimeField(
+        label=_("From (time)"), required=False, widget=_time_widget()
+    )
+    end_time = forms.TimeField(
+        label=_("Until (time)"),
+        required=False,
+        widget=_time_widget(),
+        help_text=_(
+            "To close only some hours of one day, such as 14:00 to 16:00. "
+            "Leave both empty to close whole days."
+        ),
+    )
 
     class Meta:
         model = Closure
-        fields = ["start_date", "end_date", "reason"]
+        fields = ["space", "start_date", "end_date", "start_time", "end_time", "reason"]
         help_texts = {
             "reason": _("Shown to visitors, e.g. equipment repairs."),
         }
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        space = self.fields["space"]
+        space.queryset = venue.spaces.order_by("name")
+        space.empty_label = _("The whole venue")
+        space.required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -382,6 +404,13 @@ class ClosureForm(forms.ModelForm):
             )
         elif end and end < timezone.localdate():
             self.add_error("end_date", _("This closure is entirely in the past."))
+        elif start and end and not self.errors:
+            try:
+                validate_closure_times(
+                    start, end, cleaned.get("start_time"), cleaned.get("end_time")
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

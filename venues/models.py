@@ -106,7 +106,7 @@ class VenueQuerySet(models.QuerySet):
             | (overnight & Q(weekday=today, opens__lte=now))
             | (overnight & Q(weekday=yesterday, closes__gt=now))
         )
-        closed = Closure.objects.filter(
+        closed = Closure.objects.whole_venue().filter(
             venue=OuterRef("pk"),
             start_date__lte=local.date(),
             end_date__gte=local.date(),
@@ -242,7 +242,11 @@ class Venue(models.Model):
         """Needs `hours` and `closures` prefetched when called for many venues."""
         return hours.opening_state(
             [hours.HoursRange(h.weekday, h.opens, h.closes) for h in self.hours.all()],
-            [hours.Closure(c.start_date, c.end_date) for c in self.closures.all()],
+            [
+                hours.Closure(c.start_date, c.end_date)
+                for c in self.closures.all()
+                if c.space_id is None and not c.is_timed
+            ],
             moment,
         )
 
@@ -302,11 +306,35 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class ClosureQuerySet(models.QuerySet):
+    def whole_venue(self):
+        """Closures that close the whole venue all day: what "open now" reads."""
+        return self.filter(space=None, start_time=None)
+
+
 class Closure(models.Model):
+    """Days (inclusive) on which a venue, or one of its spaces, is closed.
+
+    With times, it closes only that time range of its one day: a slot that
+    overlaps it is not offered. With a space, only that space is closed.
+    """
+
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
+    space = models.ForeignKey(
+        "Space",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
+        verbose_name=_("space"),
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to (inclusive)"))
+    start_time = models.TimeField(_("from (time)"), null=True, blank=True)
+    end_time = models.TimeField(_("until (time)"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]
@@ -317,10 +345,32 @@ class Closure(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="closure_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(start_time=None, end_time=None)
+                | Q(
+                    start_time__isnull=False,
+                    end_time__gt=models.F("start_time"),
+                    end_date=models.F("start_date"),
+                ),
+                name="closure_time_range_on_one_day",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.start_date}–{self.end_date} {self.reason}"
+        where = f"{self.space} " if self.space_id else ""
+        if self.start_time is not None:
+            return (
+                f"{where}{self.start_date} {self.start_time:%H:%M}–"
+                f"{self.end_time:%H:%M} {self.reason}"
+            )
+        return f"{where}{self.start_date}–{self.end_date} {self.reason}"
+
+    @property
+    def is_timed(self) -> bool:
+        return self.start_time is not None
+
+    def closes_space(self, space_id: int) -> bool:
+        return self.space_id is None or self.space_id == space_id
 
 
 class SpaceQuerySet(models.QuerySet):

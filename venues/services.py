@@ -160,9 +160,22 @@ def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) 
 
 @transaction.atomic
 def closure_add(
-    *, venue: Venue, actor: User, start_date: date, end_date: date, reason: str
+    *,
+    venue: Venue,
+    actor: User,
+    start_date: date,
+    end_date: date,
+    reason: str,
+    space: Space | None = None,
+    start_time: time | None = None,
+    end_time: time | None = None,
 ) -> Closure:
+    """Close the venue, or one of its spaces, for some days or some hours of one."""
     check_scope(actor, venue)
+    if space is not None and space.venue_id != venue.pk:
+        raise ValidationError(
+            {"space": _("This space is not in this venue.")}, code="other_venue"
+        )
     if end_date < start_date:
         raise ValidationError(
             {"end_date": _("The last day cannot be before the first day.")},
@@ -172,11 +185,47 @@ def closure_add(
         raise ValidationError(
             {"end_date": _("This closure is entirely in the past.")}, code="past"
         )
+    validate_closure_times(start_date, end_date, start_time, end_time)
     closure = Closure.objects.create(
-        venue=venue, start_date=start_date, end_date=end_date, reason=reason
+        venue=venue,
+        space=space,
+        start_date=start_date,
+        end_date=end_date,
+        start_time=start_time,
+        end_time=end_time,
+        reason=reason,
     )
     audit_record(actor=actor, action="closure.add", subject=venue, details=str(closure))
     return closure
+
+
+def validate_closure_times(start_date, end_date, start_time, end_time) -> None:
+    """Some hours are closed on one day, from a time to a later one."""
+    if start_time is None and end_time is None:
+        return
+    if start_time is None or end_time is None:
+        raise ValidationError(
+            {
+                "end_time" if end_time is None else "start_time": _(
+                    "Give both times to close some hours, or neither for whole days."
+                )
+            },
+            code="one_time",
+        )
+    if end_time <= start_time:
+        raise ValidationError(
+            {"end_time": _("The closure must end after it starts.")},
+            code="ends_before_start",
+        )
+    if end_date != start_date:
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "Hours are closed on one day: make the last day the first."
+                )
+            },
+            code="times_over_days",
+        )
 
 
 @transaction.atomic

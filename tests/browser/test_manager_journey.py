@@ -68,7 +68,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
     expect(page.locator(".inbox-counts")).to_be_visible()
 
     # -- Opening hours: a period on Sundays, in the week grid ---------------------
-    me.go(page.get_by_role("link", name=t("My venues"), exact=True).first)
+    me.section("My venues")
     me.go(page.locator(f"a[href='/manage/venues/{venue.pk}/edit/']").first)
     tabs = page.get_by_role("navigation", name=t("Venue pages"))
     me.go(tabs.get_by_role("link", name=t("Opening hours")))
@@ -99,7 +99,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- A booking request: approve it, then check the visitor in -------------------
     booking = my_venue["booking"]
-    me.go(page.get_by_role("link", name=t("To do"), exact=True))
+    me.section("To do")
     me.go(page.locator(f"a[href='/manage/bookings/{booking.pk}/']"))
     expect(page).to_have_url(me.url(f"/manage/bookings/{booking.pk}/"))
     me.go(page.get_by_role("button", name=t("Approve"), exact=True))
@@ -117,8 +117,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- A review: reply to it ----------------------------------------------------
     review = my_venue["review"]
-    topnav = page.locator("header nav")
-    me.go(topnav.get_by_role("link", name=t("Reviews"), exact=True))
+    me.section("Reviews")
     expect(page).to_have_url(me.url("/manage/reviews/"))
     me.go(page.locator(f"a[href='/manage/reviews/{review.pk}/']"))
     page.locator("textarea[name=reply]").fill("谢谢您的肯定，欢迎常来！")
@@ -130,7 +129,7 @@ def test_manager_runs_the_venue_and_handles_its_requests(open_browser, my_venue,
 
     # -- Feedback: accept it, fix it, resolve it with a reply -------------------------
     appeal = my_venue["appeal"]
-    me.go(topnav.get_by_role("link", name=t("Feedback"), exact=True))
+    me.section("Feedback")
     expect(page).to_have_url(me.url("/manage/feedback/"))
     me.go(page.locator(f"a[href='/manage/feedback/{appeal.pk}/']").first)
     me.go(page.get_by_role("button", name=t("Accept"), exact=True))

@@ -57,7 +57,12 @@ def card_queryset(queryset):
     return queryset.select_related("organization", "town").prefetch_related(
         "facilities",
         "hours",
-        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today)),
+        Prefetch(
+            "closures",
+            queryset=Closure.objects.filter(end_date__gte=today).select_related(
+                "space"
+            ),
+        ),
     )
 
 
