@@ -5,10 +5,11 @@ A day's slots are laid from the start of each opening range of that weekday in
 steps of the space's slot length, and must end within the range (a range past
 midnight keeps its slots on the day it starts). A slot touching a closed date is
 not offered, nor one overlapping the closed hours of a day; a closure of one
-space closes only that space. Whether a slot can still be taken depends on the
-time now (notice, advance window) and on the seats its `Slot` row says are
-taken. Until when its user may cancel a booking is answered here too, for the
-page and the service.
+space closes only that space. On a day of the district's holiday list the venue
+keeps the hours that list gives it (`PublicHoliday.weekday_for`). Whether a slot
+can still be taken depends on the time now (notice, advance window) and on the
+seats its `Slot` row says are taken. Until when its user may cancel a booking is
+answered here too, for the page and the service.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot, SpaceRules
-from venues.models import Space
+from venues.models import PublicHoliday, Space
 
 DAY = datetime.timedelta(days=1)
 # Days with slots: at the ends of the calendar the next day, or the time in
@@ -65,9 +66,31 @@ class SlotInfo:
         return not self.problem
 
 
-def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
-    """(start, end) of every slot starting on `day`, from the venue's hours."""
+def holidays_for(days) -> dict:
+    """The public holidays and make-up working days among `days`, in one query."""
+    days = list(days)
+    if not days:
+        return {}
+    return PublicHoliday.objects.between(min(days), max(days))
+
+
+def hours_weekday(space: Space, day: datetime.date, holidays: dict) -> int | None:
+    """Whose weekday's hours the venue keeps on `day`; None when it is closed."""
+    holiday = holidays.get(day)
+    return day.weekday() if holiday is None else holiday.weekday_for(space.venue)
+
+
+def slot_grid(space: Space, day: datetime.date, holidays=None) -> list[tuple]:
+    """(start, end) of every slot starting on `day`, from the venue's hours.
+
+    `holidays` (by date, from `holidays_for`) saves a query per day.
+    """
     if not FIRST_DAY <= day <= LAST_DAY:
+        return []
+    if holidays is None:
+        holidays = holidays_for([day])
+    weekday = hours_weekday(space, day, holidays)
+    if weekday is None:
         return []
     zone = timezone.get_default_timezone()
     rules = rules_for(space)
@@ -89,7 +112,7 @@ def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
     ]
     grid = []
     for hours in space.venue.hours.all():
-        if hours.weekday != day.weekday():
+        if hours.weekday != weekday:
             continue
         start = datetime.datetime.combine(day, hours.opens, tzinfo=zone)
         end = datetime.datetime.combine(day, hours.closes, tzinfo=zone)
@@ -163,7 +186,12 @@ def many_day_slots(spaces, days, *, now=None) -> dict[tuple, list[SlotInfo]]:
     fetched, or each space asks for them.
     """
     now = now or timezone.now()
-    grids = {(space.pk, day): slot_grid(space, day) for space in spaces for day in days}
+    holidays = holidays_for(days)
+    grids = {
+        (space.pk, day): slot_grid(space, day, holidays)
+        for space in spaces
+        for day in days
+    }
     starts = [start for grid in grids.values() for start, _end in grid]
     taken: dict[int, dict] = {}
     if starts:

@@ -239,6 +239,18 @@ class WeekHoursForm(forms.Form):
     period is closed. Saved as a whole through `venue_set_hours`.
     """
 
+    holiday_hours = forms.ChoiceField(
+        label=_("On public holidays"),
+        choices=Venue.HolidayHours.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out, the venue keeps its choice
+        help_text=_(
+            "The district's holiday list says which days are public holidays. "
+            "On a make-up working day the venue keeps the hours of the weekday "
+            "it stands in for."
+        ),
+    )
+
     def __init__(self, *args, periods: int = PERIODS_PER_DAY, **kwargs):
         super().__init__(*args, **kwargs)
         self.periods = periods

@@ -133,6 +133,10 @@ class Venue(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
 
+    class HolidayHours(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        SUNDAY = "sunday", _("Open with Sunday's hours")
+
     STATE_FIELD = "status"
     TRANSITIONS = {
         "suspend": ((Status.ACTIVE,), Status.SUSPENDED),
@@ -187,6 +191,12 @@ class Venue(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    holiday_hours = models.CharField(
+        _("on public holidays"),
+        max_length=10,
+        choices=HolidayHours.choices,
+        default=HolidayHours.CLOSED,
+    )
     facilities = models.ManyToManyField(
         Facility, blank=True, related_name="venues", verbose_name=_("facilities")
     )
@@ -432,3 +442,56 @@ class VenueDailyStat(models.Model):
 
     def __str__(self):
         return f"{self.venue_id} {self.date}"
+
+
+class PublicHolidayQuerySet(models.QuerySet):
+    def between(self, first, last) -> dict:
+        """The list's days from `first` to `last`, by date."""
+        return {h.date: h for h in self.filter(date__gte=first, date__lte=last)}
+
+
+class PublicHoliday(models.Model):
+    """A day of the official yearly list the district admin keeps.
+
+    On a public holiday a venue keeps its Sunday hours or is closed, as it
+    chose (`Venue.holiday_hours`); on a make-up working day (调休) it keeps the
+    hours of the weekday that day stands in for.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    works_as = models.PositiveSmallIntegerField(
+        _("works as"),
+        choices=OpeningHours.Weekday.choices,
+        default=OpeningHours.Weekday.MONDAY,
+        help_text=_("On a make-up working day: the weekday whose hours apply."),
+    )
+
+    objects = PublicHolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(works_as__gte=0, works_as__lte=6),
+                name="holiday_works_as_weekday",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name} ({self.get_kind_display()})"
+
+    def weekday_for(self, venue) -> int | None:
+        """Whose weekday's hours `venue` keeps on this day; None: closed."""
+        if self.kind == self.Kind.WORKDAY:
+            return self.works_as
+        if venue.holiday_hours == Venue.HolidayHours.SUNDAY:
+            return OpeningHours.Weekday.SUNDAY
+        return None

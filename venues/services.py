@@ -139,11 +139,24 @@ def validate_weekly_hours(ranges: Sequence[HoursRange]) -> None:
 
 
 @transaction.atomic
-def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) -> None:
-    """Replace the venue's weekly opening hours with `ranges`."""
+def venue_set_hours(
+    *,
+    venue: Venue,
+    actor: User,
+    ranges: Sequence[HoursRange],
+    holiday_hours: str | None = None,
+) -> None:
+    """Replace the venue's weekly opening hours with `ranges`, and say what it
+    does on public holidays (`Venue.HolidayHours`; None leaves it)."""
     check_scope(actor, venue)
     validate_weekly_hours(ranges)
+    if holiday_hours is not None and holiday_hours not in Venue.HolidayHours:
+        raise ValidationError(_("Choose what the venue does on public holidays."))
     locked = _lock_venue(venue)
+    if holiday_hours is not None and holiday_hours != locked.holiday_hours:
+        locked.holiday_hours = holiday_hours
+        locked.save(update_fields=["holiday_hours", "updated_at"])
+        venue.holiday_hours = holiday_hours
     locked.hours.all().delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(venue=locked, weekday=r.weekday, opens=r.opens, closes=r.closes)

@@ -137,12 +137,18 @@ class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
 
     def get_form_kwargs(self):
         initial, periods = self.stored
+        initial = {**initial, "holiday_hours": self.venue.holiday_hours}
         kwargs = {"periods": periods, "prefix": None}
         if self.request.method == "POST" and "copy_monday" not in self.request.POST:
             # Saving replaces the week with what was posted.
             return {**kwargs, "data": self.request.POST}
         if self.request.method == "POST":
-            initial = WeekHoursForm.copy_monday(self.request.POST, periods)
+            initial = {
+                **WeekHoursForm.copy_monday(self.request.POST, periods),
+                "holiday_hours": self.request.POST.get(
+                    "holiday_hours", self.venue.holiday_hours
+                ),
+            }
         return {**kwargs, "initial": initial}
 
     def post(self, request, *args, **kwargs):
@@ -157,7 +163,10 @@ class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
     def form_valid(self, form):
         try:
             services.venue_set_hours(
-                venue=self.venue, actor=self.request.user, ranges=form.ranges()
+                venue=self.venue,
+                actor=self.request.user,
+                ranges=form.ranges(),
+                holiday_hours=form.cleaned_data["holiday_hours"] or None,
             )
         except ValidationError as error:
             form.add_error(None, error)
