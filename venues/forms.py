@@ -14,7 +14,14 @@ from qunxian.models import User
 from venues import imports
 from venues.hours import HoursRange
 from venues.images import MAX_UPLOAD_BYTES, process_image
-from venues.models import Closure, OpeningHours, Organization, Space, Venue
+from venues.models import (
+    Closure,
+    OpeningHours,
+    Organization,
+    PublicHoliday,
+    Space,
+    Venue,
+)
 from venues.services import (
     MAX_PHOTOS_PER_VENUE,
     MAX_SPACE_CAPACITY,
@@ -90,6 +97,33 @@ class ConsoleOrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind"]
+
+
+#: The holiday list holds this year's and next years' days, and last year's.
+HOLIDAY_DAYS = days_from_today(back=2 * 365, ahead=3 * 365)
+
+
+class HolidayForm(forms.ModelForm):
+    date = BoundedDateField(
+        label=_("Date"),
+        window=HOLIDAY_DAYS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = PublicHoliday
+        fields = ["date", "name", "kind", "works_as"]
+        help_texts = {"name": _("As the State Council's notice names it, e.g. 春节.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day and PublicHoliday.objects.filter(date=day).exists():
+            self.add_error("date", _("This day is already on the list."))
+        return cleaned
+
+    def validate_unique(self):
+        """The service refuses a second entry for a day, with a clear message."""
 
 
 class VenueStatusForm(forms.Form):

@@ -21,6 +21,7 @@ from venues.models import (
     Facility,
     OpeningHours,
     Organization,
+    PublicHoliday,
     Space,
     Town,
     Venue,
@@ -656,3 +657,38 @@ def manager_deactivate(*, user: User, actor: User) -> None:
     user_deactivate(user=user, actor=actor)
     for venue in Venue.objects.managed_by(user).order_by("pk"):
         venue_remove_manager(venue=venue, user=user, actor=actor)
+
+
+# -- The district's holiday list
+
+
+@transaction.atomic
+def holiday_add(
+    *, actor: User, date: date, name: str, kind: str, works_as: int = 0
+) -> PublicHoliday:
+    """Add a day to the holiday list; one entry a date."""
+    check_scope(actor, None)  # the console's alone
+    if PublicHoliday.objects.filter(date=date).exists():
+        raise ValidationError(
+            {"date": _("This day is already on the list.")}, code="duplicate"
+        )
+    if kind != PublicHoliday.Kind.WORKDAY:
+        works_as = OpeningHours.Weekday.MONDAY  # only a working day stands in
+    try:
+        with transaction.atomic():
+            holiday = PublicHoliday.objects.create(
+                date=date, name=name, kind=kind, works_as=works_as
+            )
+    except IntegrityError as error:  # the same day added at the same moment
+        raise ValidationError(
+            {"date": _("This day is already on the list.")}, code="duplicate"
+        ) from error
+    audit_record(actor=actor, action="holiday.add", subject=holiday)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor: User, holiday: PublicHoliday) -> None:
+    check_scope(actor, None)
+    audit_record(actor=actor, action="holiday.delete", subject=holiday)
+    holiday.delete()

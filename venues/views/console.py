@@ -3,6 +3,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,14 +20,17 @@ from venues.filters import ConsoleVenueFilter
 from venues.forms import (
     ConsoleOrganizationForm,
     ConsoleVenueForm,
+    HolidayForm,
     ManagerAssignForm,
     ManagerCreateForm,
     ManagerPickForm,
     ManagerUnassignForm,
     VenueStatusForm,
 )
-from venues.models import Organization, Venue
+from venues.models import Organization, PublicHoliday, Venue
 from venues.services import (
+    holiday_add,
+    holiday_delete,
     manager_assign,
     manager_create,
     manager_deactivate,
@@ -429,3 +435,52 @@ def manager_deactivate_account(request, pk):
             request, _("The account was deactivated and taken off its venues.")
         )
     return redirect("console:manager_detail", pk=person.pk)
+
+
+# -- The district's holiday list
+
+
+class HolidayListView(AdminRequiredMixin, FormView):
+    """One year of public holidays and make-up working days, and the form to
+    add a day; the venues' booking calendars follow it."""
+
+    form_class = HolidayForm
+    template_name = "console/venues/holiday_list.html"
+
+    @cached_property
+    def year(self) -> int:
+        this_year = timezone.localdate().year
+        try:
+            year = int(self.request.GET.get("year", this_year))
+        except ValueError:
+            return this_year
+        return year if abs(year - this_year) <= 5 else this_year
+
+    def get_context_data(self, **kwargs):
+        this_year = timezone.localdate().year
+        return super().get_context_data(
+            year=self.year,
+            years=range(this_year - 1, this_year + 3),
+            holidays=PublicHoliday.objects.filter(date__year=self.year),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            holiday = holiday_add(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(day)s is on the list.") % {"day": holiday.date}
+        )
+        return redirect(f"{reverse('console:holiday_list')}?year={holiday.date.year}")
+
+
+@admin_required
+@require_POST
+def holiday_remove(request, pk):
+    holiday = get_object_or_404(PublicHoliday, pk=pk)
+    holiday_delete(actor=request.user, holiday=holiday)
+    messages.success(request, _("%(day)s is off the list.") % {"day": holiday.date})
+    return redirect(f"{reverse('console:holiday_list')}?year={holiday.date.year}")
