@@ -11,6 +11,7 @@ from tests.activities.factories import ActivityFactory, soon
 from tests.factories import (
     AppealFactory,
     BookingFactory,
+    ReviewFactory,
     SpaceFactory,
     UserFactory,
     VenueFactory,
@@ -147,3 +148,15 @@ def test_booking_queue_sorts_by_time_booked(client, manager_a, venue_a):
     html = client.get(url, {"sort": "-start"}).content.decode()
     assert html.index(f'id="pick-{later.pk}"') < html.index(f'id="pick-{sooner.pk}"')
     assert client.get(url, {"sort": "user__password"}).status_code == 200
+
+
+def test_console_reviews_sort_by_rating(client, admin_user, venue_a):
+    low = ReviewFactory(venue=venue_a, rating=2)
+    high = ReviewFactory(venue=venue_a, rating=5)
+    client.force_login(admin_user)
+    url = reverse("console:review_list")
+    html = client.get(url, {"sort": "-rating"}).content.decode()
+    assert html.index(f"/reviews/{high.pk}/") < html.index(f"/reviews/{low.pk}/")
+    html = client.get(url, {"sort": "rating"}).content.decode()
+    assert html.index(f"/reviews/{low.pk}/") < html.index(f"/reviews/{high.pk}/")
+    assert 'class="sort-links"' in html
