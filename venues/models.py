@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -96,15 +98,31 @@ class VenueQuerySet(models.QuerySet):
         return self.filter(managers=user)
 
     def open_at(self, moment):
-        """Open at `moment`, by the rules of `venues.hours`, in SQL."""
+        """Open at `moment`, by the rules of `venues.hours` and the holiday
+        list, in SQL."""
         local = timezone.localtime(moment)
-        today, now = local.weekday(), local.time()
-        yesterday = (today - 1) % 7
+        now = local.time()
+        yesterday = local.date() - timedelta(days=1)
+        holidays = PublicHoliday.objects.between(yesterday, local.date())
+
+        def ranges_of(day):
+            """The opening hours a venue keeps on `day`."""
+            holiday = holidays.get(day)
+            if holiday is None:
+                return Q(weekday=day.weekday())
+            if holiday.kind == PublicHoliday.Kind.WORKDAY:
+                return Q(weekday=holiday.works_as)
+            return Q(
+                weekday=OpeningHours.Weekday.SUNDAY,
+                venue__holiday_hours=Venue.HolidayHours.SUNDAY,
+            )
+
+        today_q, yesterday_q = ranges_of(local.date()), ranges_of(yesterday)
         overnight = Q(closes__lte=F("opens"))
         covering = OpeningHours.objects.filter(venue=OuterRef("pk")).filter(
-            Q(weekday=today, opens__lte=now, closes__gt=now)
-            | (overnight & Q(weekday=today, opens__lte=now))
-            | (overnight & Q(weekday=yesterday, closes__gt=now))
+            (today_q & Q(opens__lte=now, closes__gt=now))
+            | (overnight & today_q & Q(opens__lte=now))
+            | (overnight & yesterday_q & Q(closes__gt=now))
         )
         closed = Closure.objects.whole_venue().filter(
             venue=OuterRef("pk"),
@@ -248,8 +266,11 @@ class Venue(models.Model):
             return None
         return round(100 * self.good_review_count / self.review_count)
 
-    def opening_state(self, moment) -> hours.OpenState:
-        """Needs `hours` and `closures` prefetched when called for many venues."""
+    def opening_state(self, moment, holidays=None) -> hours.OpenState:
+        """Needs `hours` and `closures` prefetched, and `holidays` given (from
+        `PublicHoliday.objects.around`), when called for many venues."""
+        if holidays is None:
+            holidays = PublicHoliday.objects.around(moment)
         return hours.opening_state(
             [hours.HoursRange(h.weekday, h.opens, h.closes) for h in self.hours.all()],
             [
@@ -258,6 +279,7 @@ class Venue(models.Model):
                 if c.space_id is None and not c.is_timed
             ],
             moment,
+            {day: holiday.weekday_for(self) for day, holiday in holidays.items()},
         )
 
 
@@ -448,6 +470,13 @@ class PublicHolidayQuerySet(models.QuerySet):
     def between(self, first, last) -> dict:
         """The list's days from `first` to `last`, by date."""
         return {h.date: h for h in self.filter(date__gte=first, date__lte=last)}
+
+    def around(self, moment) -> dict:
+        """The days `venues.hours.opening_state` looks at from `moment`."""
+        today = timezone.localdate(moment)
+        return self.between(
+            today - timedelta(days=1), today + timedelta(days=hours.HORIZON_DAYS + 2)
+        )
 
 
 class PublicHoliday(models.Model):

@@ -170,3 +170,29 @@ def test_the_official_list_is_seeded_once_and_keeps_the_admins_days(db):
     ]
     assert spring.filter(kind="holiday").count() == 9
     assert PublicHoliday.objects.filter(date__year=2026, kind="holiday").count() == 33
+
+
+def test_open_now_follows_the_holiday_list(client, space):
+    venue = space.venue  # open 08:00–22:00 every day
+    ten = at(0, 10)
+    PublicHoliday.objects.create(date=ten.date(), name="国庆节", kind="holiday")
+    assert not Venue.objects.open_at(ten).filter(pk=venue.pk).exists()
+    assert not venue.opening_state(ten).is_open
+    Venue.objects.filter(pk=venue.pk).update(holiday_hours=Venue.HolidayHours.SUNDAY)
+    venue.refresh_from_db()
+    assert Venue.objects.open_at(ten).filter(pk=venue.pk).exists()
+    assert venue.opening_state(ten).is_open
+
+
+def test_open_now_on_a_make_up_working_day_reads_its_stand_in(client, space):
+    venue = space.venue
+    ten = at(0, 10)
+    venue.hours.filter(weekday=ten.weekday()).delete()
+    PublicHoliday.objects.create(
+        date=ten.date(), name="调休", kind="workday", works_as=(ten.weekday() + 1) % 7
+    )
+    assert Venue.objects.open_at(ten).filter(pk=venue.pk).exists()
+    assert venue.opening_state(ten).is_open
+    PublicHoliday.objects.all().delete()
+    assert not Venue.objects.open_at(ten).filter(pk=venue.pk).exists()
+    assert not venue.opening_state(ten).is_open
