@@ -273,6 +273,15 @@ class WeekHoursForm(forms.Form):
     period is closed. Saved as a whole through `venue_set_hours`.
     """
 
+    # Sent by the page with the grid: a POST without it (cut short, forged)
+    # must not save an empty week, which would close the venue.
+    week = forms.CharField(
+        widget=forms.HiddenInput,
+        initial="1",
+        error_messages={
+            "required": _("The week came incomplete; nothing is saved. Try again.")
+        },
+    )
     holiday_hours = forms.ChoiceField(
         label=_("On public holidays"),
         choices=Venue.HolidayHours.choices,

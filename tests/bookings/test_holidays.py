@@ -95,12 +95,18 @@ def test_the_manager_chooses_sunday_hours_on_the_hours_page(client, manager_a, v
         r'<input type="radio" name="holiday_hours" value="closed"[^>]* checked', page
     )
     response = client.post(
-        url, {"d6-0-opens": "09:00", "d6-0-closes": "17:00", "holiday_hours": "sunday"}
+        url,
+        {
+            "week": "1",
+            "d6-0-opens": "09:00",
+            "d6-0-closes": "17:00",
+            "holiday_hours": "sunday",
+        },
     )
     assert response.status_code == 302
     venue_a.refresh_from_db()
     assert venue_a.holiday_hours == Venue.HolidayHours.SUNDAY
-    response = client.post(url, {"holiday_hours": "always"})
+    response = client.post(url, {"week": "1", "holiday_hours": "always"})
     assert response.status_code == 200
     venue_a.refresh_from_db()
     assert venue_a.holiday_hours == Venue.HolidayHours.SUNDAY

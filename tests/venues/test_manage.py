@@ -107,7 +107,7 @@ def upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:
 def hours_data(rows) -> dict:
     """POST data of the week grid; a row is (weekday, opens, closes), in the
     day's periods in order."""
-    data = {}
+    data = {"week": "1"}
     used = dict.fromkeys(range(7), 0)
     for weekday, opens, closes in rows:
         n = used[weekday]
@@ -269,6 +269,15 @@ def test_hours_are_replaced_and_audited(client_a, venue_a):
         (6, datetime.time(0), datetime.time(0)),
     ]
     assert audited("venue.hours", venue_a)
+
+
+def test_a_post_without_the_grid_saves_nothing(client_a, venue_a):
+    OpeningHoursFactory(venue=venue_a, weekday=0)
+    before = snapshot(venue_a)
+    response = client_a.post(reverse("manage:venue_hours", args=[venue_a.pk]), {})
+    assert response.status_code == 200
+    assert "required" in error_codes(response)
+    assert snapshot(venue_a) == before
 
 
 def test_emptying_a_day_closes_it(client_a, venue_a):
