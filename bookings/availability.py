@@ -4,9 +4,12 @@ services alike.
 A day's slots are laid from the start of each opening range of that weekday in
 steps of the space's slot length, and must end within the range (a range past
 midnight keeps its slots on the day it starts). A slot touching a closed date is
-not offered. Whether a slot can still be taken depends on the time now (notice,
-advance window) and on the seats its `Slot` row says are taken. Until when its
-user may cancel a booking is answered here too, for the page and the service.
+not offered, nor one overlapping the closed hours of a day; a closure of one
+space closes only that space. On a day of the district's holiday list the venue
+keeps the hours that list gives it (`PublicHoliday.weekday_for`). Whether a slot
+can still be taken depends on the time now (notice, advance window) and on the
+seats its `Slot` row says are taken. Until when its user may cancel a booking is
+answered here too, for the page and the service.
 """
 
 import datetime
@@ -17,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot, SpaceRules
-from venues.models import Space
+from venues.models import PublicHoliday, Space
 
 DAY = datetime.timedelta(days=1)
 # Days with slots: at the ends of the calendar the next day, or the time in
@@ -63,22 +66,53 @@ class SlotInfo:
         return not self.problem
 
 
-def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
-    """(start, end) of every slot starting on `day`, from the venue's hours."""
+def holidays_for(days) -> dict:
+    """The public holidays and make-up working days among `days`, in one query."""
+    days = list(days)
+    if not days:
+        return {}
+    return PublicHoliday.objects.between(min(days), max(days))
+
+
+def hours_weekday(space: Space, day: datetime.date, holidays: dict) -> int | None:
+    """Whose weekday's hours the venue keeps on `day`; None when it is closed."""
+    holiday = holidays.get(day)
+    return day.weekday() if holiday is None else holiday.weekday_for(space.venue)
+
+
+def slot_grid(space: Space, day: datetime.date, holidays=None) -> list[tuple]:
+    """(start, end) of every slot starting on `day`, from the venue's hours.
+
+    `holidays` (by date, from `holidays_for`) saves a query per day.
+    """
     if not FIRST_DAY <= day <= LAST_DAY:
+        return []
+    if holidays is None:
+        holidays = holidays_for([day])
+    weekday = hours_weekday(space, day, holidays)
+    if weekday is None:
         return []
     zone = timezone.get_default_timezone()
     rules = rules_for(space)
     length = datetime.timedelta(minutes=rules.slot_minutes)
-    closures = list(space.venue.closures.all())
+    closures = [c for c in space.venue.closures.all() if c.closes_space(space.pk)]
+    reach = (day, day + DAY)  # a range past midnight reaches the next day
     closed = {
         date
-        for date in (day, day + DAY)  # a range past midnight reaches the next day
-        if any(c.start_date <= date <= c.end_date for c in closures)
+        for date in reach
+        if any(not c.is_timed and c.start_date <= date <= c.end_date for c in closures)
     }
+    closed_hours = [
+        (
+            datetime.datetime.combine(c.start_date, c.start_time, tzinfo=zone),
+            datetime.datetime.combine(c.start_date, c.end_time, tzinfo=zone),
+        )
+        for c in closures
+        if c.is_timed and c.start_date in reach
+    ]
     grid = []
     for hours in space.venue.hours.all():
-        if hours.weekday != day.weekday():
+        if hours.weekday != weekday:
             continue
         start = datetime.datetime.combine(day, hours.opens, tzinfo=zone)
         end = datetime.datetime.combine(day, hours.closes, tzinfo=zone)
@@ -86,7 +120,11 @@ def slot_grid(space: Space, day: datetime.date) -> list[tuple]:
             end += DAY
         while start + length <= end:
             last_moment = start + length - datetime.timedelta(microseconds=1)
-            if start.date() not in closed and last_moment.date() not in closed:
+            if (
+                start.date() not in closed
+                and last_moment.date() not in closed
+                and not any(a < start + length and start < b for a, b in closed_hours)
+            ):
                 grid.append((start, start + length))
             start += length
     return sorted(set(grid))
@@ -148,7 +186,12 @@ def many_day_slots(spaces, days, *, now=None) -> dict[tuple, list[SlotInfo]]:
     fetched, or each space asks for them.
     """
     now = now or timezone.now()
-    grids = {(space.pk, day): slot_grid(space, day) for space in spaces for day in days}
+    holidays = holidays_for(days)
+    grids = {
+        (space.pk, day): slot_grid(space, day, holidays)
+        for space in spaces
+        for day in days
+    }
     starts = [start for grid in grids.values() for start, _end in grid]
     taken: dict[int, dict] = {}
     if starts:
@@ -198,9 +241,14 @@ def first_free_day(strip: list[DayInfo]) -> datetime.date | None:
 
 
 def closure_on(space: Space, day: datetime.date):
-    """The venue's closure covering `day`, or None (from the fetched closures)."""
+    """The closure of the venue or the space covering all of `day`, or None
+    (from the fetched closures)."""
     for closure in space.venue.closures.all():
-        if closure.start_date <= day <= closure.end_date:
+        if (
+            closure.closes_space(space.pk)
+            and not closure.is_timed
+            and closure.start_date <= day <= closure.end_date
+        ):
             return closure
     return None
 

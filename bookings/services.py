@@ -30,7 +30,7 @@ from qunxian.services import (
 )
 from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
-from venues.models import Space, Venue
+from venues.models import Closure, Space, Venue
 from venues.permissions import check_scope
 
 State = Booking.State
@@ -460,21 +460,33 @@ def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def bookings_cancel_for_closure(
-    *, venue: Venue, start_date, end_date, reason: str, actor: User
-) -> int:
+def bookings_cancel_for_closure(*, closure: Closure, actor: User) -> int:
     """Cancel the active bookings a new closure falls on, telling each user."""
     zone = timezone.get_default_timezone()
-    first = datetime.datetime.combine(start_date, datetime.time(), tzinfo=zone)
-    after = datetime.datetime.combine(
-        end_date + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
-    )
+    if closure.is_timed:
+        first = datetime.datetime.combine(
+            closure.start_date, closure.start_time, tzinfo=zone
+        )
+        after = datetime.datetime.combine(
+            closure.start_date, closure.end_time, tzinfo=zone
+        )
+    else:
+        first = datetime.datetime.combine(
+            closure.start_date, datetime.time(), tzinfo=zone
+        )
+        after = datetime.datetime.combine(
+            closure.end_date + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+        )
     hit = Booking.objects.active().filter(
-        space__venue=venue, start__lt=after, end__gt=first
+        space__venue=closure.venue_id, start__lt=after, end__gt=first
     )
+    if closure.space_id:
+        hit = hit.filter(space=closure.space_id)
     count = 0
     for booking in hit:
-        booking_cancel(booking=booking, actor=actor, reason=reason, by_venue=True)
+        booking_cancel(
+            booking=booking, actor=actor, reason=closure.reason, by_venue=True
+        )
         count += 1
     return count
 
@@ -553,20 +565,25 @@ def space_rules_update(*, space: Space, actor: User, **fields) -> SpaceRules:
 
 @transaction.atomic
 def closure_add_cancelling_bookings(
-    *, venue: Venue, actor: User, start_date, end_date, reason: str
+    *,
+    venue: Venue,
+    actor: User,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    reason: str,
+    space: Space | None = None,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
 ) -> int:
     """Add a closure and cancel, with its reason, the bookings it falls on."""
-    venue_services.closure_add(
+    added = venue_services.closure_add(
         venue=venue,
         actor=actor,
         start_date=start_date,
         end_date=end_date,
         reason=reason,
+        space=space,
+        start_time=start_time,
+        end_time=end_time,
     )
-    return bookings_cancel_for_closure(
-        venue=venue,
-        start_date=start_date,
-        end_date=end_date,
-        reason=reason,
-        actor=actor,
-    )
+    return bookings_cancel_for_closure(closure=added, actor=actor)

@@ -22,6 +22,7 @@ from demo.loaders.representatives import load_representatives, printed_account
 from demo.loaders.venues import load_venues
 from demo.loaders.volunteering import load_volunteering
 from qunxian.services import notification_mail_muted
+from venues.holiday_list import seed_official_holidays
 
 
 def load_demo(say: Callable[[str], None] | None = None) -> dict:
@@ -39,6 +40,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
             for a in DEMO_ACCOUNTS
         }
         summary = load_venues(pool, say)
+        summary["holidays"] = seed_official_holidays()
         venues = summary.pop("venues_by_name")
         people = load_accounts(venues, hashes)
         say(f"accounts 演示账号: {len(DEMO_ACCOUNTS)}")

@@ -135,6 +135,7 @@ def pages():
         ("admin", "home", one("console:home")),
         ("admin", "indexes", one("console:indexes")),
         ("admin", "venues", one("console:venue_list")),
+        ("admin", "holidays", one("console:holiday_list")),
         ("admin", "venue-new", one("console:venue_create")),
         ("admin", "venue-edit", one("console:venue_edit", venue.pk)),
         ("admin", "organizations", one("console:organization_list")),

@@ -6,6 +6,8 @@ it again in POST_TABLE. Object URLs point at venue A, so "manager_a" is its
 manager, "manager_b" manages another venue and "manager_s" only a suspended one.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -26,6 +28,15 @@ from tests.role_table import (
     signed_in,
 )
 from tests.volunteering import url_roles as volunteering_roles
+from venues.models import PublicHoliday
+
+
+def national_day() -> PublicHoliday:
+    holiday, _created = PublicHoliday.objects.get_or_create(
+        date=datetime.date(2026, 10, 1),
+        defaults={"name": "国庆节", "kind": PublicHoliday.Kind.HOLIDAY},
+    )
+    return holiday
 
 
 def failed_delivery(user):
@@ -251,6 +262,8 @@ TABLE = {
         lambda f: {"pk": f["venue_a"].organization_id},
         admins_only(),
     ),
+    "console:holiday_list": ({}, admins_only()),
+    "console:holiday_delete": (lambda f: {"pk": national_day().pk}, admins_only(405)),
     "console:manager_list": ({}, admins_only()),
     "console:manager_create": ({}, admins_only()),
     "console:manager_pick": ({}, admins_only()),
@@ -430,6 +443,8 @@ POST_TABLE = {
     "console:venue_reactivate": post_admins(200),
     "console:organization_create": post_admins(200),
     "console:organization_edit": post_admins(200),
+    "console:holiday_list": post_admins(200),  # the empty form, with its errors
+    "console:holiday_delete": post_admins(),
     "console:manager_create": post_admins(200),
     "console:manager_pick": post_admins(200),
     "console:manager_detail": post_admins(200),

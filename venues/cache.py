@@ -23,6 +23,7 @@ def connect_signals() -> None:
         models.VenuePhoto,
         models.OpeningHours,
         models.Closure,
+        models.PublicHoliday,
         models.Space,
     ):
         post_save.connect(directory_changed, sender=model, dispatch_uid=f"dir-{model}")

@@ -1,6 +1,7 @@
 """Forms of the two admin ends for venues. The user end's filters are in filters.py."""
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -13,10 +14,18 @@ from qunxian.models import User
 from venues import imports
 from venues.hours import HoursRange
 from venues.images import MAX_UPLOAD_BYTES, process_image
-from venues.models import Closure, OpeningHours, Organization, Space, Venue
+from venues.models import (
+    Closure,
+    OpeningHours,
+    Organization,
+    PublicHoliday,
+    Space,
+    Venue,
+)
 from venues.services import (
     MAX_PHOTOS_PER_VENUE,
     MAX_SPACE_CAPACITY,
+    validate_closure_times,
     validate_weekly_hours,
 )
 
@@ -88,6 +97,33 @@ class ConsoleOrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind"]
+
+
+#: The holiday list holds this year's and next years' days, and last year's.
+HOLIDAY_DAYS = days_from_today(back=2 * 365, ahead=3 * 365)
+
+
+class HolidayForm(forms.ModelForm):
+    date = BoundedDateField(
+        label=_("Date"),
+        window=HOLIDAY_DAYS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = PublicHoliday
+        fields = ["date", "name", "kind", "works_as"]
+        help_texts = {"name": _("As the State Council's notice names it, e.g. 春节.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day and PublicHoliday.objects.filter(date=day).exists():
+            self.add_error("date", _("This day is already on the list."))
+        return cleaned
+
+    def validate_unique(self):
+        """The service refuses a second entry for a day, with a clear message."""
 
 
 class VenueStatusForm(forms.Form):
@@ -210,74 +246,159 @@ def _time_widget(**attrs):
     return forms.TimeInput(attrs={"type": "time", **attrs}, format="%H:%M")
 
 
-class OpeningHoursForm(forms.Form):
-    """One weekly range; a row of `HoursFormSet`."""
+#: Periods a day offers in the week grid (a morning and an afternoon, say);
+#: a day already holding more keeps them all.
+PERIODS_PER_DAY = 2
+#: A range that closes before it opens runs past midnight, but only into the
+#: small hours: 14:00 to 12:00 is a slip, not 22 hours of opening.
+LATEST_NIGHT_CLOSING = datetime.time(6, 0)
+WEEKDAYS = range(7)
+WORKING_DAYS = range(1, 5)  # Tuesday to Friday, which "copy Monday" fills
 
-    weekday = forms.TypedChoiceField(
-        label=_("Day"),
-        coerce=int,
-        # The blank choice keeps an untouched extra row empty, so it is skipped.
-        choices=[("", "—"), *OpeningHours.Weekday.choices],
+
+@dataclass(frozen=True)
+class DayRow:
+    """One weekday of the grid, as the template lays it out."""
+
+    weekday: int
+    label: str
+    periods: list[tuple[forms.BoundField, forms.BoundField]]
+    errors: list[str]
+
+
+class WeekHoursForm(forms.Form):
+    """The week as a grid: a row per weekday with its opening periods.
+
+    A period is an opening and a closing time, both or neither; a day with no
+    period is closed. Saved as a whole through `venue_set_hours`.
+    """
+
+    # Sent by the page with the grid: a POST without it (cut short, forged)
+    # must not save an empty week, which would close the venue.
+    week = forms.CharField(
+        widget=forms.HiddenInput,
+        initial="1",
+        error_messages={
+            "required": _("The week came incomplete; nothing is saved. Try again.")
+        },
     )
-    opens = forms.TimeField(
-        label=_("Opens"), widget=_time_widget(**{"aria-describedby": "hours-help"})
-    )
-    closes = forms.TimeField(
-        label=_("Closes"),
-        widget=_time_widget(**{"aria-describedby": "hours-help"}),
+    holiday_hours = forms.ChoiceField(
+        label=_("On public holidays"),
+        choices=Venue.HolidayHours.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out, the venue keeps its choice
         help_text=_(
-            "A closing time earlier than or equal to the opening time means the "
-            "next day, past midnight (18:00 to 02:00). 00:00 to 00:00 means open "
-            "24 hours. Several ranges on one day are fine (08:00 to 12:00 and "
-            "14:00 to 18:00) as long as they do not overlap."
+            "The district's holiday list says which days are public holidays. "
+            "On a make-up working day the venue keeps the hours of the weekday "
+            "it stands in for."
         ),
     )
 
+    def __init__(self, *args, periods: int = PERIODS_PER_DAY, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = periods
+        for weekday in WEEKDAYS:
+            day = OpeningHours.Weekday(weekday).label
+            for n in range(periods):
+                for part, label in (("opens", _("opens")), ("closes", _("closes"))):
+                    self.fields[self.field_name(weekday, n, part)] = forms.TimeField(
+                        label=_("%(day)s, period %(number)s, %(part)s")
+                        % {"day": day, "number": n + 1, "part": label},
+                        required=False,
+                        widget=_time_widget(),
+                    )
+
+    @staticmethod
+    def field_name(weekday: int, n: int, part: str) -> str:
+        return f"d{weekday}-{n}-{part}"
+
+    @classmethod
+    def initial_for(cls, ranges) -> tuple[dict, int]:
+        """Initial data for stored `ranges`, and the periods a day needs."""
+        by_day: dict[int, list] = {weekday: [] for weekday in WEEKDAYS}
+        for r in sorted(ranges, key=lambda r: (r.weekday, r.opens)):
+            by_day[r.weekday].append(r)
+        periods = max([PERIODS_PER_DAY, *map(len, by_day.values())])
+        initial = {}
+        for weekday, day_ranges in by_day.items():
+            for n, r in enumerate(day_ranges):
+                initial[cls.field_name(weekday, n, "opens")] = r.opens
+                initial[cls.field_name(weekday, n, "closes")] = r.closes
+        return initial, periods
+
+    @classmethod
+    def copy_monday(cls, data, periods: int) -> dict:
+        """The posted values with Monday's periods copied to Tuesday–Friday."""
+        copied = {name: data.get(name, "") for name in cls(periods=periods).fields}
+        for weekday in WORKING_DAYS:
+            for n in range(periods):
+                for part in ("opens", "closes"):
+                    copied[cls.field_name(weekday, n, part)] = data.get(
+                        cls.field_name(0, n, part), ""
+                    )
+        return {name: value for name, value in copied.items() if value}
+
     def clean(self):
         cleaned = super().clean()
-        opens, closes = cleaned.get("opens"), cleaned.get("closes")
-        if opens is not None and opens == closes and opens != datetime.time(0):
-            self.add_error(
-                "closes",
-                forms.ValidationError(
-                    _(
-                        "Opens and closes at the same time. For open all day, "
-                        "enter 00:00 to 00:00."
-                    ),
-                    code="empty_range",
-                ),
-            )
+        for weekday in WEEKDAYS:
+            for n in range(self.periods):
+                opens_name = self.field_name(weekday, n, "opens")
+                closes_name = self.field_name(weekday, n, "closes")
+                if opens_name in self.errors or closes_name in self.errors:
+                    continue
+                opens, closes = cleaned.get(opens_name), cleaned.get(closes_name)
+                if (opens is None) != (closes is None):
+                    missing = closes_name if closes is None else opens_name
+                    self.add_error(
+                        missing,
+                        forms.ValidationError(
+                            _("Give both the opening and the closing time."),
+                            code="required",
+                        ),
+                    )
+                elif opens is not None and opens > closes > LATEST_NIGHT_CLOSING:
+                    self.add_error(
+                        closes_name,
+                        forms.ValidationError(
+                            _(
+                                "Closes before it opens. A period past midnight "
+                                "may run to %(latest)s at the latest."
+                            ),
+                            code="closes_before_opens",
+                            params={"latest": LATEST_NIGHT_CLOSING.strftime("%H:%M")},
+                        ),
+                    )
+        if not self.errors:
+            try:
+                validate_weekly_hours(self.ranges())
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
-
-class BaseHoursFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        validate_weekly_hours(self.ranges())
-
     def ranges(self) -> list[HoursRange]:
-        """The rows kept: filled in and not marked for removal."""
-        return [
-            HoursRange(
-                form.cleaned_data["weekday"],
-                form.cleaned_data["opens"],
-                form.cleaned_data["closes"],
+        """The filled-in periods, as weekly ranges."""
+        ranges = []
+        for weekday in WEEKDAYS:
+            for n in range(self.periods):
+                opens = self.cleaned_data.get(self.field_name(weekday, n, "opens"))
+                closes = self.cleaned_data.get(self.field_name(weekday, n, "closes"))
+                if opens is not None and closes is not None:
+                    ranges.append(HoursRange(weekday, opens, closes))
+        return ranges
+
+    def days(self) -> list[DayRow]:
+        rows = []
+        for weekday in WEEKDAYS:
+            periods, errors = [], []
+            for n in range(self.periods):
+                opens = self[self.field_name(weekday, n, "opens")]
+                closes = self[self.field_name(weekday, n, "closes")]
+                periods.append((opens, closes))
+                errors += [*opens.errors, *closes.errors]
+            rows.append(
+                DayRow(weekday, OpeningHours.Weekday(weekday).label, periods, errors)
             )
-            for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
-        ]
-
-
-HoursFormSet = forms.formset_factory(
-    OpeningHoursForm,
-    formset=BaseHoursFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=28,  # four ranges a day is plenty
-    absolute_max=28,
-    validate_max=True,
-)
+        return rows
 
 
 #: A closure may have begun a little before it is entered, and is planned at
@@ -295,18 +416,39 @@ def _closure_day(name, **kwargs):
 
 
 class ClosureForm(forms.ModelForm):
+    """Whole days of the venue, or of one space, or some hours of one day."""
+
     start_date = _closure_day("start_date")
     end_date = _closure_day(
         "end_date",
         help_text=_("The last closed day. The same as the first for one day."),
     )
+    start_time = forms.TimeField(
+        label=_("From (time)"), required=False, widget=_time_widget()
+    )
+    end_time = forms.TimeField(
+        label=_("Until (time)"),
+        required=False,
+        widget=_time_widget(),
+        help_text=_(
+            "To close only some hours of one day, such as 14:00 to 16:00. "
+            "Leave both empty to close whole days."
+        ),
+    )
 
     class Meta:
         model = Closure
-        fields = ["start_date", "end_date", "reason"]
+        fields = ["space", "start_date", "end_date", "start_time", "end_time", "reason"]
         help_texts = {
             "reason": _("Shown to visitors, e.g. equipment repairs."),
         }
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        space = self.fields["space"]
+        space.queryset = venue.spaces.order_by("name")
+        space.empty_label = _("The whole venue")
+        space.required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -317,6 +459,13 @@ class ClosureForm(forms.ModelForm):
             )
         elif end and end < timezone.localdate():
             self.add_error("end_date", _("This closure is entirely in the past."))
+        elif start and end and not self.errors:
+            try:
+                validate_closure_times(
+                    start, end, cleaned.get("start_time"), cleaned.get("end_time")
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

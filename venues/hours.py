@@ -5,7 +5,7 @@ tail of a range that began the evening before. Times are Asia/Shanghai wall time
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -54,15 +54,20 @@ class OpenState:
 
 
 def _intervals(
-    ranges: list[HoursRange], closed: set[date], first: date, last: date
+    ranges: list[HoursRange],
+    closed: set[date],
+    first: date,
+    last: date,
+    day_weekdays: Mapping[date, int | None],
 ) -> list[tuple[datetime, datetime]]:
     """Merged opening intervals for ranges starting on days ``first..last``."""
     pieces: list[tuple[datetime, datetime]] = []
     day = first
     while day <= last:
         midnight = datetime.combine(day + _DAY, time(), tzinfo=SHANGHAI)
+        weekday = day_weekdays.get(day, day.weekday())
         for r in ranges:
-            if r.weekday != day.weekday():
+            if r.weekday != weekday:
                 continue
             start = datetime.combine(day, r.opens, tzinfo=SHANGHAI)
             end = datetime.combine(day, r.closes, tzinfo=SHANGHAI)
@@ -86,9 +91,16 @@ def _intervals(
 
 
 def opening_state(
-    ranges: Iterable[HoursRange], closures: Iterable[Closure], now: datetime
+    ranges: Iterable[HoursRange],
+    closures: Iterable[Closure],
+    now: datetime,
+    day_weekdays: Mapping[date, int | None] | None = None,
 ) -> OpenState:
-    """Whether the venue is open at ``now`` (aware), with closing/next opening."""
+    """Whether the venue is open at ``now`` (aware), with closing/next opening.
+
+    ``day_weekdays`` gives the days that keep another weekday's ranges than
+    their own (a public holiday, a make-up working day), or none (None).
+    """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     now = now.astimezone(SHANGHAI)
@@ -102,7 +114,8 @@ def opening_state(
     closed = {d for d in window if any(c.start <= d <= c.end for c in closure_list)}
     limit = now + timedelta(days=HORIZON_DAYS)
 
-    for start, end in _intervals(list(ranges), closed, first, last):
+    intervals = _intervals(list(ranges), closed, first, last, day_weekdays or {})
+    for start, end in intervals:
         if start <= now < end:
             return OpenState(True, end if end <= limit else None, None)
         if start > now:

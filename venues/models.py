@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -96,17 +98,33 @@ class VenueQuerySet(models.QuerySet):
         return self.filter(managers=user)
 
     def open_at(self, moment):
-        """Open at `moment`, by the rules of `venues.hours`, in SQL."""
+        """Open at `moment`, by the rules of `venues.hours` and the holiday
+        list, in SQL."""
         local = timezone.localtime(moment)
-        today, now = local.weekday(), local.time()
-        yesterday = (today - 1) % 7
+        now = local.time()
+        yesterday = local.date() - timedelta(days=1)
+        holidays = PublicHoliday.objects.between(yesterday, local.date())
+
+        def ranges_of(day):
+            """The opening hours a venue keeps on `day`."""
+            holiday = holidays.get(day)
+            if holiday is None:
+                return Q(weekday=day.weekday())
+            if holiday.kind == PublicHoliday.Kind.WORKDAY:
+                return Q(weekday=holiday.works_as)
+            return Q(
+                weekday=OpeningHours.Weekday.SUNDAY,
+                venue__holiday_hours=Venue.HolidayHours.SUNDAY,
+            )
+
+        today_q, yesterday_q = ranges_of(local.date()), ranges_of(yesterday)
         overnight = Q(closes__lte=F("opens"))
         covering = OpeningHours.objects.filter(venue=OuterRef("pk")).filter(
-            Q(weekday=today, opens__lte=now, closes__gt=now)
-            | (overnight & Q(weekday=today, opens__lte=now))
-            | (overnight & Q(weekday=yesterday, closes__gt=now))
+            (today_q & Q(opens__lte=now, closes__gt=now))
+            | (overnight & today_q & Q(opens__lte=now))
+            | (overnight & yesterday_q & Q(closes__gt=now))
         )
-        closed = Closure.objects.filter(
+        closed = Closure.objects.whole_venue().filter(
             venue=OuterRef("pk"),
             start_date__lte=local.date(),
             end_date__gte=local.date(),
@@ -132,6 +150,10 @@ class Venue(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
+
+    class HolidayHours(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        SUNDAY = "sunday", _("Open with Sunday's hours")
 
     STATE_FIELD = "status"
     TRANSITIONS = {
@@ -187,6 +209,12 @@ class Venue(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    holiday_hours = models.CharField(
+        _("on public holidays"),
+        max_length=10,
+        choices=HolidayHours.choices,
+        default=HolidayHours.CLOSED,
+    )
     facilities = models.ManyToManyField(
         Facility, blank=True, related_name="venues", verbose_name=_("facilities")
     )
@@ -238,12 +266,20 @@ class Venue(models.Model):
             return None
         return round(100 * self.good_review_count / self.review_count)
 
-    def opening_state(self, moment) -> hours.OpenState:
-        """Needs `hours` and `closures` prefetched when called for many venues."""
+    def opening_state(self, moment, holidays=None) -> hours.OpenState:
+        """Needs `hours` and `closures` prefetched, and `holidays` given (from
+        `PublicHoliday.objects.around`), when called for many venues."""
+        if holidays is None:
+            holidays = PublicHoliday.objects.around(moment)
         return hours.opening_state(
             [hours.HoursRange(h.weekday, h.opens, h.closes) for h in self.hours.all()],
-            [hours.Closure(c.start_date, c.end_date) for c in self.closures.all()],
+            [
+                hours.Closure(c.start_date, c.end_date)
+                for c in self.closures.all()
+                if c.space_id is None and not c.is_timed
+            ],
             moment,
+            {day: holiday.weekday_for(self) for day, holiday in holidays.items()},
         )
 
 
@@ -302,11 +338,35 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class ClosureQuerySet(models.QuerySet):
+    def whole_venue(self):
+        """Closures that close the whole venue all day: what "open now" reads."""
+        return self.filter(space=None, start_time=None)
+
+
 class Closure(models.Model):
+    """Days (inclusive) on which a venue, or one of its spaces, is closed.
+
+    With times, it closes only that time range of its one day: a slot that
+    overlaps it is not offered. With a space, only that space is closed.
+    """
+
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
+    space = models.ForeignKey(
+        "Space",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
+        verbose_name=_("space"),
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to (inclusive)"))
+    start_time = models.TimeField(_("from (time)"), null=True, blank=True)
+    end_time = models.TimeField(_("until (time)"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]
@@ -317,10 +377,32 @@ class Closure(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="closure_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(start_time=None, end_time=None)
+                | Q(
+                    start_time__isnull=False,
+                    end_time__gt=models.F("start_time"),
+                    end_date=models.F("start_date"),
+                ),
+                name="closure_time_range_on_one_day",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.start_date}–{self.end_date} {self.reason}"
+        where = f"{self.space} " if self.space_id else ""
+        if self.start_time is not None:
+            return (
+                f"{where}{self.start_date} {self.start_time:%H:%M}–"
+                f"{self.end_time:%H:%M} {self.reason}"
+            )
+        return f"{where}{self.start_date}–{self.end_date} {self.reason}"
+
+    @property
+    def is_timed(self) -> bool:
+        return self.start_time is not None
+
+    def closes_space(self, space_id: int) -> bool:
+        return self.space_id is None or self.space_id == space_id
 
 
 class SpaceQuerySet(models.QuerySet):
@@ -388,3 +470,63 @@ class VenueDailyStat(models.Model):
 
     def __str__(self):
         return f"{self.venue_id} {self.date}"
+
+
+class PublicHolidayQuerySet(models.QuerySet):
+    def between(self, first, last) -> dict:
+        """The list's days from `first` to `last`, by date."""
+        return {h.date: h for h in self.filter(date__gte=first, date__lte=last)}
+
+    def around(self, moment) -> dict:
+        """The days `venues.hours.opening_state` looks at from `moment`."""
+        today = timezone.localdate(moment)
+        return self.between(
+            today - timedelta(days=1), today + timedelta(days=hours.HORIZON_DAYS + 2)
+        )
+
+
+class PublicHoliday(models.Model):
+    """A day of the official yearly list the district admin keeps.
+
+    On a public holiday a venue keeps its Sunday hours or is closed, as it
+    chose (`Venue.holiday_hours`); on a make-up working day (调休) it keeps the
+    hours of the weekday that day stands in for.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    works_as = models.PositiveSmallIntegerField(
+        _("works as"),
+        choices=OpeningHours.Weekday.choices,
+        default=OpeningHours.Weekday.MONDAY,
+        help_text=_("On a make-up working day: the weekday whose hours apply."),
+    )
+
+    objects = PublicHolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(works_as__gte=0, works_as__lte=6),
+                name="holiday_works_as_weekday",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name} ({self.get_kind_display()})"
+
+    def weekday_for(self, venue) -> int | None:
+        """Whose weekday's hours `venue` keeps on this day; None: closed."""
+        if self.kind == self.Kind.WORKDAY:
+            return self.works_as
+        if venue.holiday_hours == Venue.HolidayHours.SUNDAY:
+            return OpeningHours.Weekday.SUNDAY
+        return None

@@ -21,6 +21,7 @@ from venues.models import (
     Facility,
     OpeningHours,
     Organization,
+    PublicHoliday,
     Space,
     Town,
     Venue,
@@ -139,11 +140,24 @@ def validate_weekly_hours(ranges: Sequence[HoursRange]) -> None:
 
 
 @transaction.atomic
-def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) -> None:
-    """Replace the venue's weekly opening hours with `ranges`."""
+def venue_set_hours(
+    *,
+    venue: Venue,
+    actor: User,
+    ranges: Sequence[HoursRange],
+    holiday_hours: str | None = None,
+) -> None:
+    """Replace the venue's weekly opening hours with `ranges`, and say what it
+    does on public holidays (`Venue.HolidayHours`; None leaves it)."""
     check_scope(actor, venue)
     validate_weekly_hours(ranges)
+    if holiday_hours is not None and holiday_hours not in Venue.HolidayHours:
+        raise ValidationError(_("Choose what the venue does on public holidays."))
     locked = _lock_venue(venue)
+    if holiday_hours is not None and holiday_hours != locked.holiday_hours:
+        locked.holiday_hours = holiday_hours
+        locked.save(update_fields=["holiday_hours", "updated_at"])
+        venue.holiday_hours = holiday_hours
     locked.hours.all().delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(venue=locked, weekday=r.weekday, opens=r.opens, closes=r.closes)
@@ -160,9 +174,22 @@ def venue_set_hours(*, venue: Venue, actor: User, ranges: Sequence[HoursRange]) 
 
 @transaction.atomic
 def closure_add(
-    *, venue: Venue, actor: User, start_date: date, end_date: date, reason: str
+    *,
+    venue: Venue,
+    actor: User,
+    start_date: date,
+    end_date: date,
+    reason: str,
+    space: Space | None = None,
+    start_time: time | None = None,
+    end_time: time | None = None,
 ) -> Closure:
+    """Close the venue, or one of its spaces, for some days or some hours of one."""
     check_scope(actor, venue)
+    if space is not None and space.venue_id != venue.pk:
+        raise ValidationError(
+            {"space": _("This space is not in this venue.")}, code="other_venue"
+        )
     if end_date < start_date:
         raise ValidationError(
             {"end_date": _("The last day cannot be before the first day.")},
@@ -172,11 +199,47 @@ def closure_add(
         raise ValidationError(
             {"end_date": _("This closure is entirely in the past.")}, code="past"
         )
+    validate_closure_times(start_date, end_date, start_time, end_time)
     closure = Closure.objects.create(
-        venue=venue, start_date=start_date, end_date=end_date, reason=reason
+        venue=venue,
+        space=space,
+        start_date=start_date,
+        end_date=end_date,
+        start_time=start_time,
+        end_time=end_time,
+        reason=reason,
     )
     audit_record(actor=actor, action="closure.add", subject=venue, details=str(closure))
     return closure
+
+
+def validate_closure_times(start_date, end_date, start_time, end_time) -> None:
+    """Some hours are closed on one day, from a time to a later one."""
+    if start_time is None and end_time is None:
+        return
+    if start_time is None or end_time is None:
+        raise ValidationError(
+            {
+                "end_time" if end_time is None else "start_time": _(
+                    "Give both times to close some hours, or neither for whole days."
+                )
+            },
+            code="one_time",
+        )
+    if end_time <= start_time:
+        raise ValidationError(
+            {"end_time": _("The closure must end after it starts.")},
+            code="ends_before_start",
+        )
+    if end_date != start_date:
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "Hours are closed on one day: make the last day the first."
+                )
+            },
+            code="times_over_days",
+        )
 
 
 @transaction.atomic
@@ -598,3 +661,38 @@ def manager_deactivate(*, user: User, actor: User) -> None:
     user_deactivate(user=user, actor=actor)
     for venue in Venue.objects.managed_by(user).order_by("pk"):
         venue_remove_manager(venue=venue, user=user, actor=actor)
+
+
+# -- The district's holiday list
+
+
+@transaction.atomic
+def holiday_add(
+    *, actor: User, date: date, name: str, kind: str, works_as: int = 0
+) -> PublicHoliday:
+    """Add a day to the holiday list; one entry a date."""
+    check_scope(actor, None)  # the console's alone
+    if PublicHoliday.objects.filter(date=date).exists():
+        raise ValidationError(
+            {"date": _("This day is already on the list.")}, code="duplicate"
+        )
+    if kind != PublicHoliday.Kind.WORKDAY:
+        works_as = OpeningHours.Weekday.MONDAY  # only a working day stands in
+    try:
+        with transaction.atomic():
+            holiday = PublicHoliday.objects.create(
+                date=date, name=name, kind=kind, works_as=works_as
+            )
+    except IntegrityError as error:  # the same day added at the same moment
+        raise ValidationError(
+            {"date": _("This day is already on the list.")}, code="duplicate"
+        ) from error
+    audit_record(actor=actor, action="holiday.add", subject=holiday)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor: User, holiday: PublicHoliday) -> None:
+    check_scope(actor, None)
+    audit_record(actor=actor, action="holiday.delete", subject=holiday)
+    holiday.delete()

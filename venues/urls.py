@@ -40,6 +40,8 @@ manage_patterns = [
 
 console_patterns = [
     # -- console pages --
+    path("holidays/", console.HolidayListView.as_view(), name="holiday_list"),
+    path("holidays/<int:pk>/delete/", console.holiday_remove, name="holiday_delete"),
     path("venues/", console.VenueListView.as_view(), name="venue_list"),
     path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
     path("venues/export/", imports.VenueExportView.as_view(), name="venue_export"),

@@ -11,7 +11,9 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
@@ -22,10 +24,23 @@ from activities.permissions import managed_activities, managed_signups
 from bookings.forms import CheckInCodeForm
 from bookings.services import check_in_opens
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.sorting import Column, Sorting
 from qunxian.workflow import Refused
 from venues.permissions import managed_venues
 
 State = SignUp.State
+
+ACTIVITY_COLUMNS = [
+    Column(
+        pgettext_lazy("an event people sign up for", "Activity"), "title", ("title",)
+    ),
+    Column(gettext_lazy("When"), "when", ("starts_at",), descending_first=True),
+    Column(
+        gettext_lazy("Seats taken"), "taken", ("seats_taken",), descending_first=True
+    ),
+    Column(gettext_lazy("Waiting"), "waiting", ("waiting",), descending_first=True),
+    Column(gettext_lazy("Attended"), "attended", ("attended",), descending_first=True),
+]
 
 
 class ActivityListView(ManagerRequiredMixin, ListView):
@@ -36,12 +51,19 @@ class ActivityListView(ManagerRequiredMixin, ListView):
     def get_queryset(self):
         waiting = Count("signups", filter=Q(signups__state=State.WAITLISTED))
         attended = Count("signups", filter=Q(signups__state=State.ATTENDED))
-        return (
+        return self.sorting.apply(
             managed_activities(self.request.user)
             .select_related("venue", "series")
             .annotate(waiting=waiting, attended=attended)
             .order_by("-starts_at", "-id")
         )
+
+    @cached_property
+    def sorting(self):
+        return Sorting(self.request, ACTIVITY_COLUMNS)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sorting=self.sorting, **kwargs)
 
 
 class ActivityFormMixin:

@@ -33,13 +33,18 @@ class ClosureListView(ManagerRequiredMixin, FormView):
         self.venue = get_object_or_404(managed_venues(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "venue": self.venue}
+
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         return super().get_context_data(
             venue=self.venue,
             closures=self.venue.closures.filter(
                 end_date__gte=today - datetime.timedelta(days=PAST_CLOSURE_DAYS)
-            ).order_by("start_date", "id"),
+            )
+            .select_related("space")
+            .order_by("start_date", "start_time", "id"),
             today=today,
             **kwargs,
         )

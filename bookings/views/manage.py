@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -32,6 +32,7 @@ from bookings.models import Booking, BookingEvent
 from bookings.permissions import managed_bookings
 from qunxian.http import redirect_back
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.sorting import Column, Sorting
 from qunxian.workflow import Refused
 from venues.permissions import managed_spaces
 
@@ -44,6 +45,14 @@ def _label(booking: Booking) -> str:
 
 
 # -- The queue of requests
+
+
+#: Without a `?sort=`, the longest-waiting first.
+QUEUE_ORDERS = [
+    Column(gettext_lazy("Requested"), "requested", ("created_at",)),
+    Column(gettext_lazy("When"), "start", ("start",)),
+    Column(gettext_lazy("Venue"), "venue", ("space__venue__name", "space__name")),
+]
 
 
 class QueueView(ManagerRequiredMixin, ListView):
@@ -63,11 +72,15 @@ class QueueView(ManagerRequiredMixin, ListView):
         self.filterset = ManagerBookingFilter(
             self.request.GET, queryset=pending, request=self.request
         )
-        return self.filterset.qs if self.filterset.is_valid() else pending.none()
+        self.sorting = Sorting(self.request, QUEUE_ORDERS)
+        if not self.filterset.is_valid():
+            return pending.none()
+        return self.sorting.apply(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter=self.filterset,
+            sorting=self.sorting,
             spaces=managed_spaces(self.request.user).order_by("venue__name", "name"),
             **kwargs,
         )

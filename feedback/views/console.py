@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
@@ -22,6 +23,7 @@ from feedback.permissions import district_appeals
 from feedback.views import handling
 from qunxian.http import redirect_back
 from qunxian.roles import AdminRequiredMixin, admin_required
+from qunxian.sorting import Column, Sorting
 from qunxian.workflow import Refused
 
 PAGE_SIZE = 50
@@ -82,6 +84,14 @@ def appeal_close(request, pk):
 # -- Reviews
 
 
+#: Without a `?sort=`, the newest first.
+REVIEW_ORDERS = [
+    Column(gettext_lazy("Date"), "date", ("created_at",), descending_first=True),
+    Column(gettext_lazy("Rating"), "rating", ("rating",)),
+    Column(gettext_lazy("Venue"), "venue", ("venue__name",)),
+]
+
+
 class ReviewListView(AdminRequiredMixin, ListView):
     """Every review, newest first, to hide (with a reason) or show again."""
 
@@ -96,10 +106,15 @@ class ReviewListView(AdminRequiredMixin, ListView):
         self.filterset = ConsoleReviewFilter(
             self.request.GET, queryset=reviews, request=self.request
         )
-        return self.filterset.qs if self.filterset.is_valid() else reviews.none()
+        self.sorting = Sorting(self.request, REVIEW_ORDERS)
+        if not self.filterset.is_valid():
+            return reviews.none()
+        return self.sorting.apply(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        return super().get_context_data(
+            filter=self.filterset, sorting=self.sorting, **kwargs
+        )
 
 
 def _review(pk):

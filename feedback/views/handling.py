@@ -10,15 +10,28 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from feedback import services
 from feedback.forms import AppealCloseForm, AppealResolveForm
 from feedback.models import Appeal, AppealEvent
 from feedback.selectors import handling_order
+from qunxian.sorting import Column, Sorting
 from qunxian.workflow import Refused
 
 State = Appeal.State
+
+#: Without a `?sort=`, the handling order: overdue first, then the oldest.
+APPEAL_COLUMNS = [
+    Column(gettext_lazy("Feedback")),
+    Column(gettext_lazy("Addressed to"), "venue", ("venue__name",)),
+    Column(gettext_lazy("State"), "state", ("state",)),
+    Column(gettext_lazy("Due")),
+    Column(
+        gettext_lazy("Submitted"), "submitted", ("created_at",), descending_first=True
+    ),
+]
 
 
 def form_errors_as_messages(request, form) -> None:
@@ -46,11 +59,14 @@ class AppealQueueView(ListView):
         self.filterset = self.filterset_class(
             self.request.GET, queryset=appeals, request=self.request
         )
-        return self.filterset.qs if self.filterset.is_valid() else appeals.none()
+        self.sorting = Sorting(self.request, APPEAL_COLUMNS)
+        if not self.filterset.is_valid():
+            return appeals.none()
+        return self.sorting.apply(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filter=self.filterset, now=timezone.now(), **kwargs
+            filter=self.filterset, sorting=self.sorting, now=timezone.now(), **kwargs
         )
 
 

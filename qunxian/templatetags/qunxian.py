@@ -3,6 +3,7 @@ import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -31,3 +32,22 @@ def machine_time(value) -> str:
             value = timezone.localtime(value)
         return value.replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def current(context, *patterns: str) -> str:
+    """` aria-current="page"` on the nav link of the section being shown.
+
+    Each pattern is a view name (`"manage:home"`) or a prefix ending in `*`
+    (`"manage:venue_*"`, `"feedback:*"`); one way to mark it in every layout,
+    styled by one rule of the stylesheet.
+    """
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = match.view_name if match else ""
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            if name.startswith(pattern[:-1]):
+                return mark_safe(' aria-current="page"')  # noqa: S308 - a constant
+        elif name == pattern:
+            return mark_safe(' aria-current="page"')  # noqa: S308 - a constant
+    return ""

@@ -267,13 +267,10 @@ def test_a_closure_cancels_the_bookings_it_hits_and_tells_users(
     hit = book(users[0], space, at(3, 10))
     spared = book(users[1], space, at(4, 10))
     day = at(3, 0).date()
-    count = bookings_cancel_for_closure(
-        venue=space.venue,
-        start_date=day,
-        end_date=day,
-        reason="台风停业",
-        actor=manager_a,
+    closure = ClosureFactory(
+        venue=space.venue, start_date=day, end_date=day, reason="台风停业"
     )
+    count = bookings_cancel_for_closure(closure=closure, actor=manager_a)
     assert count == 1
     hit.refresh_from_db()
     spared.refresh_from_db()

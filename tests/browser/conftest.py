@@ -198,6 +198,13 @@ class Visitor:
         self.page.wait_for_function("() => !window.__qxOldPage", polling=100)
         self.settled()
 
+    def section(self, name: str) -> None:
+        """Go to a section of a staff end as a person does, through the header's
+        menu (on a phone the only way; at desk width it holds every section)."""
+        menu = self.page.locator("header details.nav-menu")
+        menu.locator("summary").click()
+        self.go(menu.get_by_role("link", name=self.t(name), exact=True))
+
     def settled(self) -> None:
         """Check the page as it is now (after a load, or after htmx swapped a
         part of it): axe-core, and no sideways scrolling on the phone."""

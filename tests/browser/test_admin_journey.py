@@ -51,9 +51,7 @@ def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     expect(page).to_have_url(admin.url("/console/"))
 
     # -- A new venue, its position typed in (the map picker is optional) ----------
-    admin.go(
-        page.locator("header nav").get_by_role("link", name=t("Venues"), exact=True)
-    )
+    admin.section("Venues")
     expect(page).to_have_url(admin.url("/console/venues/"))
     admin.go(page.get_by_role("link", name=t("New venue"), exact=True))
     expect(page).to_have_url(admin.url("/console/venues/new/"))
@@ -101,7 +99,7 @@ def test_admin_creates_a_venue_assigns_a_manager_computes_and_exports(
     )
     admin.go(page.get_by_role("button", name=t("Compute now")))
     expect(page).to_have_url(admin.url(f"/console/indexes/?period={period:%Y-%m}"))
-    ranking = page.locator("table.data-table")
+    ranking = page.locator("table.ranking-table")
     expect(ranking.get_by_role("rowheader", name=venue.name)).to_be_visible()
     assert IndexSnapshot.objects.filter(period=period, venue=venue).exists()
 

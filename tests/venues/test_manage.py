@@ -104,28 +104,15 @@ def upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
-def hours_data(rows, *, initial=0, extra=0) -> dict:
-    """POST data of the hours formset; a row is (weekday, opens, closes[, delete])."""
-    data = {
-        "hours-TOTAL_FORMS": str(len(rows) + extra),
-        "hours-INITIAL_FORMS": str(initial),
-        "hours-MIN_NUM_FORMS": "0",
-        "hours-MAX_NUM_FORMS": "28",
-    }
-    for i, (weekday, opens, closes, *delete) in enumerate(rows):
-        data |= {
-            f"hours-{i}-weekday": str(weekday),
-            f"hours-{i}-opens": opens,
-            f"hours-{i}-closes": closes,
-        }
-        if delete:
-            data[f"hours-{i}-DELETE"] = "on"
-    for i in range(len(rows), len(rows) + extra):
-        data |= {
-            f"hours-{i}-weekday": "",
-            f"hours-{i}-opens": "",
-            f"hours-{i}-closes": "",
-        }
+def hours_data(rows) -> dict:
+    """POST data of the week grid; a row is (weekday, opens, closes), in the
+    day's periods in order."""
+    data = {"week": "1"}
+    used = dict.fromkeys(range(7), 0)
+    for weekday, opens, closes in rows:
+        n = used[weekday]
+        used[weekday] += 1
+        data |= {f"d{weekday}-{n}-opens": opens, f"d{weekday}-{n}-closes": closes}
     return data
 
 
@@ -155,12 +142,7 @@ def space_data(**overrides) -> dict:
 def error_codes(response) -> set[str]:
     """Codes of the errors of the page's form (or formset), whatever the language."""
     form = response.context["form"]
-    if hasattr(form, "non_form_errors"):  # the hours formset
-        found = list(form.non_form_errors().as_data())
-        for row in form.forms:
-            found += [e for errors in row.errors.as_data().values() for e in errors]
-    else:
-        found = [e for errors in form.errors.as_data().values() for e in errors]
+    found = [e for errors in form.errors.as_data().values() for e in errors]
     return {e.code for e in found}
 
 
@@ -254,9 +236,10 @@ def test_hours_page_shows_existing_ranges_and_help(client_a, venue_a):
         reverse("manage:venue_hours", args=[venue_a.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    assert 'value="08:30"' in response.text
+    assert 'name="d2-0-opens" value="08:30"' in response.text
     assert "past midnight" in response.text
-    assert '<label for="id_hours-0-opens">' in response.text
+    assert '<label for="id_d2-0-opens" class="visually-hidden">' in response.text
+    assert "Wednesday, period 1, opens" in response.text
 
 
 def test_hours_are_replaced_and_audited(client_a, venue_a):
@@ -270,7 +253,7 @@ def test_hours_are_replaced_and_audited(client_a, venue_a):
         (6, "00:00", "00:00"),  # all day
     ]
 
-    response = client_a.post(url, hours_data(rows, extra=2))
+    response = client_a.post(url, hours_data(rows))
 
     assert response.status_code == 302
     assert response["Location"] == url
@@ -288,13 +271,21 @@ def test_hours_are_replaced_and_audited(client_a, venue_a):
     assert audited("venue.hours", venue_a)
 
 
-def test_hours_row_marked_delete_is_removed(client_a, venue_a):
+def test_a_post_without_the_grid_saves_nothing(client_a, venue_a):
+    OpeningHoursFactory(venue=venue_a, weekday=0)
+    before = snapshot(venue_a)
+    response = client_a.post(reverse("manage:venue_hours", args=[venue_a.pk]), {})
+    assert response.status_code == 200
+    assert "required" in error_codes(response)
+    assert snapshot(venue_a) == before
+
+
+def test_emptying_a_day_closes_it(client_a, venue_a):
     OpeningHoursFactory(venue=venue_a, weekday=0)
     OpeningHoursFactory(venue=venue_a, weekday=1)
-    rows = [(0, "09:00", "17:00", "delete"), (1, "09:00", "17:00")]
     client_a.post(
         reverse("manage:venue_hours", args=[venue_a.pk]),
-        hours_data(rows, initial=2),
+        hours_data([(0, "", ""), (1, "09:00", "17:00")]),
     )
     assert list(venue_a.hours.values_list("weekday", flat=True)) == [1]
 
@@ -309,7 +300,8 @@ def test_hours_row_marked_delete_is_removed(client_a, venue_a):
         ([(1, "00:00", "00:00"), (1, "09:00", "12:00")], "overlap"),  # 24 h + more
         ([(0, "08:00", "08:00")], "empty_range"),
         ([(0, "", "17:00")], "required"),
-        ([(7, "09:00", "17:00")], "invalid_choice"),
+        ([(0, "09:00", "")], "required"),
+        ([(0, "14:00", "12:00")], "closes_before_opens"),
         ([(0, "9am", "17:00")], "invalid"),
     ],
 )
@@ -333,6 +325,63 @@ def test_overlap_error_names_both_ranges(client_a, venue_a):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Monday 09:00–12:00 overlaps Monday 11:00–14:00." in response.text
+
+
+def test_copy_monday_fills_the_working_days_and_saves_nothing(client_a, venue_a):
+    OpeningHoursFactory(venue=venue_a, weekday=6)
+    before = snapshot(venue_a)
+    data = hours_data(
+        [(0, "08:30", "12:00"), (0, "14:00", "17:30"), (5, "09:00", "12:00")]
+    )
+    response = client_a.post(
+        reverse("manage:venue_hours", args=[venue_a.pk]),
+        {**data, "copy_monday": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert snapshot(venue_a) == before
+    page = response.text
+    for weekday in range(5):
+        assert f'name="d{weekday}-0-opens" value="08:30"' in page
+        assert f'name="d{weekday}-1-closes" value="17:30"' in page
+    assert 'name="d5-0-opens" value="09:00"' in page  # Saturday as posted
+    assert 'name="d6-0-opens"' in page and 'name="d6-0-opens" value' not in page
+    assert "Check, then save." in page
+    assert "field-errors" not in page
+
+
+def test_a_day_with_more_periods_than_the_grid_keeps_them_all(client_a, venue_a):
+    for hour in (8, 12, 16):
+        OpeningHoursFactory(
+            venue=venue_a,
+            weekday=3,
+            opens=datetime.time(hour),
+            closes=datetime.time(hour + 2),
+        )
+    page = client_a.get(reverse("manage:venue_hours", args=[venue_a.pk])).text
+    assert 'name="d3-2-opens" value="16:00"' in page
+    assert 'name="d0-2-opens"' in page  # every day offers as many
+
+
+def test_a_period_error_is_shown_on_its_day(client_a, venue_a):
+    response = client_a.post(
+        reverse("manage:venue_hours", args=[venue_a.pk]),
+        hours_data([(2, "14:00", "12:00")]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "A period past midnight may run to 06:00 at the latest." in response.text
+    assert not venue_a.hours.exists()
+
+
+def test_a_period_past_midnight_into_the_small_hours_is_fine(client_a, venue_a):
+    client_a.post(
+        reverse("manage:venue_hours", args=[venue_a.pk]),
+        hours_data([(4, "18:00", "00:30")]),
+    )
+    assert list(venue_a.hours.values_list("opens", "closes")) == [
+        (datetime.time(18), datetime.time(0, 30))
+    ]
 
 
 def test_touching_ranges_are_fine(client_a, venue_a):

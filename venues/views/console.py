@@ -3,7 +3,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
@@ -11,18 +15,22 @@ from qunxian.forms import add_service_error
 from qunxian.models import AuditEntry, User
 from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import AdminRequiredMixin, admin_required, is_system_admin
+from qunxian.sorting import Column, Sorting
 from venues.filters import ConsoleVenueFilter
 from venues.forms import (
     ConsoleOrganizationForm,
     ConsoleVenueForm,
+    HolidayForm,
     ManagerAssignForm,
     ManagerCreateForm,
     ManagerPickForm,
     ManagerUnassignForm,
     VenueStatusForm,
 )
-from venues.models import Organization, Venue
+from venues.models import Organization, PublicHoliday, Venue
 from venues.services import (
+    holiday_add,
+    holiday_delete,
     manager_assign,
     manager_create,
     manager_deactivate,
@@ -37,6 +45,26 @@ from venues.services import (
 PAGE_SIZE = 25
 MANAGER_PAGE_SIZE = 50
 HISTORY_SIZE = 20
+
+VENUE_COLUMNS = [
+    Column(gettext_lazy("Venue"), "name", ("name",)),
+    Column(gettext_lazy("Organisation"), "organisation", ("organization__name",)),
+    Column(gettext_lazy("Category"), "category", ("category",)),
+    Column(gettext_lazy("Street or town"), "town", ("town__name",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(gettext_lazy("Managers")),
+]
+MANAGER_COLUMNS = [
+    Column(gettext_lazy("Name"), "name", ("display_name",)),
+    Column(gettext_lazy("Mobile number"), "phone", ("phone",)),
+    Column(
+        gettext_lazy("Venues"),
+        "venues",
+        ("venue_count",),
+        num=True,
+        descending_first=True,
+    ),
+]
 
 
 def venue_history(venue: Venue) -> list[AuditEntry]:
@@ -65,11 +93,14 @@ class VenueListView(AdminRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset = ConsoleVenueFilter(self.request.GET, queryset=Venue.objects.all())
+        sorting = Sorting(self.request, VENUE_COLUMNS)
         page = page_number(self.request)
         venues, has_next = [], False
         if filterset.is_valid():
             venues, has_next = page_of(
-                filterset.qs.select_related("organization", "town").prefetch_related(
+                sorting.apply(filterset.qs)
+                .select_related("organization", "town")
+                .prefetch_related(
                     Prefetch(
                         "managers",
                         queryset=User.objects.order_by("display_name", "pk"),
@@ -81,6 +112,7 @@ class VenueListView(AdminRequiredMixin, TemplateView):
         return super().get_context_data(
             filter=filterset,
             venues=venues,
+            sorting=sorting,
             **pager(self.request, page, has_next),
             **kwargs,
         )
@@ -266,19 +298,22 @@ class ManagerListView(AdminRequiredMixin, TemplateView):
     template_name = "console/managers/manager_list.html"
 
     def get_context_data(self, **kwargs):
+        sorting = Sorting(self.request, MANAGER_COLUMNS)
         page = page_number(self.request)
-        managers, has_next = page_of(
-            User.objects.filter(managed_venues__isnull=False)
-            .distinct()
+        managers = (
+            User.objects.annotate(venue_count=Count("managed_venues"))
+            .filter(venue_count__gt=0)
             .order_by("display_name", "pk")
             .prefetch_related(
                 Prefetch("managed_venues", queryset=Venue.objects.order_by("name"))
-            ),
-            page,
-            MANAGER_PAGE_SIZE,
+            )
         )
+        managers, has_next = page_of(sorting.apply(managers), page, MANAGER_PAGE_SIZE)
         return super().get_context_data(
-            managers=managers, **pager(self.request, page, has_next), **kwargs
+            managers=managers,
+            sorting=sorting,
+            **pager(self.request, page, has_next),
+            **kwargs,
         )
 
 
@@ -400,3 +435,52 @@ def manager_deactivate_account(request, pk):
             request, _("The account was deactivated and taken off its venues.")
         )
     return redirect("console:manager_detail", pk=person.pk)
+
+
+# -- The district's holiday list
+
+
+class HolidayListView(AdminRequiredMixin, FormView):
+    """One year of public holidays and make-up working days, and the form to
+    add a day; the venues' booking calendars follow it."""
+
+    form_class = HolidayForm
+    template_name = "console/venues/holiday_list.html"
+
+    @cached_property
+    def year(self) -> int:
+        this_year = timezone.localdate().year
+        try:
+            year = int(self.request.GET.get("year", this_year))
+        except ValueError:
+            return this_year
+        return year if abs(year - this_year) <= 5 else this_year
+
+    def get_context_data(self, **kwargs):
+        this_year = timezone.localdate().year
+        return super().get_context_data(
+            year=self.year,
+            years=range(this_year - 1, this_year + 3),
+            holidays=PublicHoliday.objects.filter(date__year=self.year),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            holiday = holiday_add(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(day)s is on the list.") % {"day": holiday.date}
+        )
+        return redirect(f"{reverse('console:holiday_list')}?year={holiday.date.year}")
+
+
+@admin_required
+@require_POST
+def holiday_remove(request, pk):
+    holiday = get_object_or_404(PublicHoliday, pk=pk)
+    holiday_delete(actor=request.user, holiday=holiday)
+    messages.success(request, _("%(day)s is off the list.") % {"day": holiday.date})
+    return redirect(f"{reverse('console:holiday_list')}?year={holiday.date.year}")

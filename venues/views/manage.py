@@ -9,20 +9,50 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, UpdateView
 
 from qunxian.roles import ManagerRequiredMixin, manager_required
+from qunxian.sorting import Column, Sorting
 from venues import services
 from venues.forms import (
-    HoursFormSet,
     PhotoCaptionForm,
     PhotoUploadForm,
     SpaceForm,
     VenueInfoForm,
+    WeekHoursForm,
 )
+from venues.hours import HoursRange
 from venues.models import Closure, Space, VenuePhoto
 from venues.permissions import managed_venues
+
+VENUE_COLUMNS = [
+    Column(gettext_lazy("Venue"), "name", ("name",)),
+    Column(gettext_lazy("Organisation"), "organisation", ("organization__name",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(
+        gettext_lazy("Views (30 days)"),
+        "views",
+        ("views_30d",),
+        num=True,
+        descending_first=True,
+    ),
+    Column(
+        gettext_lazy("Navigations (30 days)"),
+        "navigations",
+        ("navigations_30d",),
+        num=True,
+        descending_first=True,
+    ),
+    Column(
+        gettext_lazy("Spaces"),
+        "spaces",
+        ("space_count",),
+        num=True,
+        descending_first=True,
+    ),
+]
 
 
 class VenueListView(ManagerRequiredMixin, ListView):
@@ -34,7 +64,7 @@ class VenueListView(ManagerRequiredMixin, ListView):
     def get_queryset(self):
         since = timezone.localdate() - timedelta(days=30)
         recent = Q(daily_stats__date__gte=since)
-        return (
+        return self.sorting.apply(
             managed_venues(self.request.user)
             .select_related("organization", "town")
             .annotate(
@@ -45,6 +75,13 @@ class VenueListView(ManagerRequiredMixin, ListView):
                 space_count=Count("spaces", distinct=True),
             )
         )
+
+    @cached_property
+    def sorting(self):
+        return Sorting(self.request, VENUE_COLUMNS)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sorting=self.sorting, **kwargs)
 
 
 class ManagedVenueMixin:
@@ -82,31 +119,57 @@ class VenueEditView(ManagerRequiredMixin, UpdateView):
 
 
 class HoursView(ManagerRequiredMixin, ManagedVenueMixin, FormView):
-    """The weekly hours as one formset, saved as a whole."""
+    """The weekly hours as a grid of days and periods, saved as a whole.
 
-    form_class = HoursFormSet
-    prefix = "hours"
+    "Copy Monday" is a submit button too, so it works without JavaScript: it
+    saves nothing and shows the grid again with Monday's periods on Tuesday
+    to Friday, to check and save.
+    """
+
+    form_class = WeekHoursForm
     template_name = "manage/venues/hours_form.html"
 
-    def get_initial(self):
+    @cached_property
+    def stored(self):
+        return WeekHoursForm.initial_for(
+            HoursRange(h.weekday, h.opens, h.closes) for h in self.venue.hours.all()
+        )
+
+    def get_form_kwargs(self):
+        initial, periods = self.stored
+        initial = {**initial, "holiday_hours": self.venue.holiday_hours}
+        kwargs = {"periods": periods, "prefix": None}
+        if self.request.method == "POST" and "copy_monday" not in self.request.POST:
+            # Saving replaces the week with what was posted.
+            return {**kwargs, "data": self.request.POST}
         if self.request.method == "POST":
-            # Saving replaces the week with what was posted. With initial data
-            # here, a posted row equal to a stored one (or shifted by someone
-            # else's edit) would count as "unchanged" and be dropped.
-            return []
-        return [
-            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
-            for h in self.venue.hours.all()
-        ]
+            initial = {
+                **WeekHoursForm.copy_monday(self.request.POST, periods),
+                "holiday_hours": self.request.POST.get(
+                    "holiday_hours", self.venue.holiday_hours
+                ),
+            }
+        return {**kwargs, "initial": initial}
+
+    def post(self, request, *args, **kwargs):
+        if "copy_monday" in request.POST:
+            messages.info(
+                request,
+                _("Monday's hours are copied to Tuesday to Friday. Check, then save."),
+            )
+            return self.render_to_response(self.get_context_data())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
             services.venue_set_hours(
-                venue=self.venue, actor=self.request.user, ranges=form.ranges()
+                venue=self.venue,
+                actor=self.request.user,
+                ranges=form.ranges(),
+                holiday_hours=form.cleaned_data["holiday_hours"] or None,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(self.request, text)
+            form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The opening hours are saved."))
         return redirect(self.get_success_url())

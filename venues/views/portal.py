@@ -20,6 +20,7 @@ from venues.hours import week_table
 from venues.models import (
     Closure,
     OpeningHours,
+    PublicHoliday,
     Venue,
 )
 from venues.nearby import distance_km, nearest
@@ -57,7 +58,12 @@ def card_queryset(queryset):
     return queryset.select_related("organization", "town").prefetch_related(
         "facilities",
         "hours",
-        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today)),
+        Prefetch(
+            "closures",
+            queryset=Closure.objects.filter(end_date__gte=today).select_related(
+                "space"
+            ),
+        ),
     )
 
 
@@ -116,8 +122,9 @@ class VenueListView(FilterMixin, TemplateView):
             rows = list(card_queryset(filtered)[start : start + PAGE_SIZE + 1])
             venues, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
         now = timezone.now()
+        holidays = PublicHoliday.objects.around(now)
         for venue in venues:
-            venue.state = venue.opening_state(now)
+            venue.state = venue.opening_state(now, holidays)
             if by_distance:
                 venue.distance = distances[venue.pk]
             elif here:
