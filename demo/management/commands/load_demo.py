@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "worker": "职工 worker",
     "manager": "场所管理员 venue manager",
     "system_admin": "系统管理员 system admin",
+    "organization_admin": "区妇联管理员 women's federation admin",
 }
 URLS = [
     ("用户端 user end", "http://127.0.0.1:8000/"),
