@@ -15,7 +15,6 @@ from qunxian.roles import (
     ConsoleRequiredMixin,
     admin_required,
     console_required,
-    is_organization_admin,
     is_system_admin,
 )
 from venues.filters import ConsoleVenueFilter
@@ -451,9 +450,7 @@ def render_manager(request, person: User, assign_form=None):
                 .order_by("-created_at", "-id")[:HISTORY_SIZE]
             ),
             "is_self": person.pk == request.user.pk,
-            "protected": person.is_superuser
-            or is_system_admin(person)
-            or is_organization_admin(person),
+            "protected": person.is_superuser or is_system_admin(person),
         },
     )
 
