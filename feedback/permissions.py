@@ -53,10 +53,16 @@ def viewable_appeals(user):
 
 def viewable_reviews(user):
     """The public's visible reviews of published venues, plus the user's own,
-    their venues' hidden ones, and for an admin (the moderator) every one."""
+    their venues' hidden ones, and those their console moderates (every one,
+    for an admin)."""
     public = Review.objects.visible().filter(venue__in=Venue.objects.published())
     if not user.is_authenticated:
         return public
     if is_system_admin(user):
         return Review.objects.all()
-    return public | Review.objects.filter(user=user) | managed_reviews(user)
+    return (
+        public
+        | Review.objects.filter(user=user)
+        | managed_reviews(user)
+        | console_reviews(user)
+    )

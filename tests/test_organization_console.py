@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.services import series_create
 from feedback.models import Appeal, IndexSnapshot, Review
-from feedback.services import review_hide
+from feedback.services import appeal_accept, review_hide
 from notices.models import Notice
 from notices.services import notice_create
 from qunxian.models import AuditEntry
@@ -23,6 +23,7 @@ from tests.factories import (
     AppealFactory,
     BookingFactory,
     ReviewFactory,
+    ReviewPhotoFactory,
     SpaceFactory,
     UserFactory,
     VenueFactory,
@@ -481,6 +482,36 @@ def test_the_review_list_and_moderation_are_the_organisations(
     assert theirs.state == Review.State.VISIBLE
     with pytest.raises(Refused):
         review_hide(review=theirs, actor=org_admin, reason="广告")
+
+
+def test_the_photos_are_those_of_the_feedback_and_reviews_the_console_shows(
+    console, worker, venue_a, venue_b
+):
+    ours = overdue(AppealFactory(user=worker, venue=venue_a, with_photo=True))
+    theirs = overdue(AppealFactory(user=worker, venue=venue_b, with_photo=True))
+    assert (
+        console.get(reverse("feedback:appeal_photo", args=[ours.pk])).status_code == 200
+    )
+    assert (
+        console.get(reverse("feedback:appeal_photo", args=[theirs.pk])).status_code
+        == 404
+    )
+    for venue, status in ((venue_a, 200), (venue_b, 404)):
+        photo = ReviewPhotoFactory(
+            review=ReviewFactory(user=worker, venue=venue, state=Review.State.HIDDEN)
+        )
+        url = reverse("feedback:review_photo", args=[photo.pk])
+        assert console.get(url).status_code == status, venue
+
+
+def test_appeal_services_refuse_another_organisations_feedback(
+    org_admin, worker, venue_b
+):
+    appeal = overdue(AppealFactory(user=worker, venue=venue_b))
+    with pytest.raises(Refused):
+        appeal_accept(appeal=appeal, actor=org_admin)
+    appeal.refresh_from_db()
+    assert appeal.state == Appeal.State.SUBMITTED
 
 
 def test_the_feedback_download_has_the_organisations_venues(
