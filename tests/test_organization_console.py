@@ -406,6 +406,7 @@ def test_the_ranking_shows_the_organisations_part(console, october):
     assert "场所甲" in html
     assert "场所乙" not in html
     assert reverse("console:indexes_compute") not in html
+    assert "Your organisation's average by month" in html or "本组织各月平均" in html
 
 
 def test_the_ranking_download_has_the_organisations_rows(console, october):
