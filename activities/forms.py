@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Series
 from qunxian.forms import BoundedDateTimeField, days_from_today
-from venues.models import Organization, Venue
+from venues.models import Venue
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -96,9 +96,9 @@ class SeriesForm(forms.ModelForm):
         fields = ["name", "organization", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.all()
+        self.fields["organization"].queryset = organizations
 
 
 class ReasonForm(forms.Form):

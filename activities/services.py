@@ -31,7 +31,7 @@ from qunxian.services import (
 )
 from qunxian.workflow import Refused, record_event, transition
 from venues.models import Organization, Venue
-from venues.permissions import check_scope
+from venues.permissions import check_organization_scope, check_scope
 from venues.services import venue_count_activity_attendance
 
 State = SignUp.State
@@ -128,6 +128,7 @@ def _promote(activity: Activity, *, count: int) -> list[SignUp]:
 def series_create(
     *, actor: User, name: str, organization: Organization, description: str = ""
 ) -> Series:
+    check_organization_scope(actor, organization)
     if Series.objects.filter(name=name).exists():
         raise ValidationError({"name": _("A series with this name already exists.")})
     series = Series.objects.create(

@@ -2,7 +2,7 @@
 
 Every app that adds to a front page does so through one function of its own
 `selectors.py` (`user_home_items()`, `manager_inbox_items(user)`,
-`console_home_items()`), returning a dict; the page shows it under the app's
+`console_home_items(user)`), returning a dict; the page shows it under the app's
 name (`bookings.count`, `feedback.appeals`). Only this app imports them all,
 and only the root URLconf imports this app.
 """
@@ -14,7 +14,7 @@ from bookings import selectors as bookings
 from feedback import selectors as feedback
 from membership import selectors as membership
 from notices import selectors as notices
-from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
+from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin
 from venues import selectors as venues
 
 
@@ -51,10 +51,13 @@ class ManagerInboxView(ManagerRequiredMixin, TemplateView):
         )
 
 
-class ConsoleHomeView(AdminRequiredMixin, TemplateView):
-    """The console's home (`console:home`): the district at a glance."""
+class ConsoleHomeView(ConsoleRequiredMixin, TemplateView):
+    """The console's home (`console:home`): the district, or an organisation's
+    part of it, at a glance."""
 
     template_name = "console/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(venues=venues.console_home_items(), **kwargs)
+        return super().get_context_data(
+            venues=venues.console_home_items(self.request.user), **kwargs
+        )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Appeal, Review
 from venues.models import Venue
-from venues.permissions import managed_venues
+from venues.permissions import console_venues, managed_venues
 
 OPEN, OVERDUE = "open", "overdue"
 APPEAL_STATES = [
@@ -17,6 +17,12 @@ AWAITING, ALL = "awaiting", "all"
 def _my_venues(request):
     # No request, no user: nothing to choose from (never "venues without managers").
     return managed_venues(request.user) if request else Venue.objects.none()
+
+
+def _console_venues(request):
+    if not request:
+        return Venue.objects.none()
+    return console_venues(request.user).order_by("name")
 
 
 class AppealStateFilter(django_filters.FilterSet):
@@ -99,7 +105,7 @@ class ConsoleReviewFilter(django_filters.FilterSet):
         choices=Review.State.choices, label=_("Visibility"), empty_label=_("Any")
     )
     venue = django_filters.ModelChoiceFilter(
-        queryset=Venue.objects.order_by("name"),
+        queryset=_console_venues,
         label=_("Venue"),
         empty_label=_("All venues"),
     )

@@ -17,7 +17,7 @@ from qunxian.workflow import Refused, record_event, transition
 from venues.cache import DIRECTORY_VERSION
 from venues.images import ProcessedImage
 from venues.models import Venue
-from venues.permissions import check_scope
+from venues.permissions import check_organization_scope, check_scope
 
 MAX_REVIEW_PHOTOS = 3
 
@@ -145,7 +145,9 @@ def review_reply(*, review: Review, actor: User, text: str) -> Review:
 def review_hide(*, review: Review, actor: User, reason: str) -> Review:
     if not reason.strip():
         raise Refused(_("Please give a reason."), code="reason")
-    check_scope(actor, None)  # moderation is the district's, not the venue's
+    # Moderation is the console's (its organisation's, or the district's), not
+    # the venue's own managers'.
+    check_organization_scope(actor, review.venue.organization)
     review = transition(
         review,
         "hide",
@@ -172,7 +174,7 @@ def review_hide(*, review: Review, actor: User, reason: str) -> Review:
 
 @transaction.atomic
 def review_unhide(*, review: Review, actor: User) -> Review:
-    check_scope(actor, None)
+    check_organization_scope(actor, review.venue.organization)
     review = transition(review, "unhide", actor=actor, fields={"hidden_reason": ""})
     _refresh_venue_rating(review.venue)
     return review

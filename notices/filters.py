@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
 from venues.models import Organization
+from venues.permissions import console_organizations
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -38,6 +39,11 @@ class NoticeFilter(django_filters.FilterSet):
 
 
 class ConsoleNoticeFilter(NoticeFilter):
+    organization = django_filters.ModelChoiceFilter(
+        queryset=lambda request: console_organizations(request.user),
+        label=_("Organisation"),
+        empty_label=_("Any"),
+    )
     kind = django_filters.ChoiceFilter(
         choices=Notice.Kind.choices, label=_("Kind"), empty_label=_("Any")
     )

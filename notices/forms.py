@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from notices.attachments import MAX_ATTACHMENT_BYTES
 from notices.models import Notice
 from qunxian.forms import BoundedDateTimeField, days_from_today
-from venues.models import Organization
 
 #: A notice is scheduled at most a year ahead; a policy still in force may be
 #: entered with its own, older date.
@@ -125,11 +124,11 @@ class ConsoleNoticeForm(NoticeForm):
 
     field_order = ["organization", "kind", "title", "topic", "body"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = forms.ModelChoiceField(
             label=_("Publishing organisation"),
-            queryset=Organization.objects.all(),
+            queryset=organizations,
         )
         if self.notice is not None and self.notice.venue_id:
             field = self.fields["organization"]

@@ -17,7 +17,7 @@ from qunxian.models import User
 from qunxian.services import audit_record
 from venues.images import Upload
 from venues.models import Organization, Venue
-from venues.permissions import check_scope
+from venues.permissions import check_organization_scope, check_scope
 
 
 def _fill(
@@ -88,6 +88,17 @@ def _delete_later(storage: Storage, name: str) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _check_notice_scope(
+    actor: User, venue: Venue | None, organization: Organization | None
+) -> None:
+    """A venue's notice is its managers' and its console's; one of no venue is
+    its organisation's console's (an organisation admin's, or the district's)."""
+    if venue is not None:
+        check_scope(actor, venue)
+    else:
+        check_organization_scope(actor, organization)
+
+
 @transaction.atomic
 def notice_create(
     *,
@@ -105,9 +116,10 @@ def notice_create(
     """Publish now, or at `published_at` when it lies ahead (hidden until then).
 
     With a `venue`, the notice is that venue's and its organisation is the
-    venue's; without one it is district-wide, which only admins may publish.
+    venue's; without one it is district-wide, which only the console publishes:
+    a system admin, or an admin of the publishing organisation.
     """
-    check_scope(actor, venue)
+    _check_notice_scope(actor, venue, organization)
     notice = Notice(author=actor)
     _fill(
         notice,
@@ -152,8 +164,8 @@ def notice_update(
     remove_attachment: bool = False,
 ) -> Notice:
     """Edit in place; a new attachment replaces the old, which is then deleted."""
-    check_scope(actor, notice.venue)
-    check_scope(actor, venue)
+    _check_notice_scope(actor, notice.venue, notice.organization)
+    _check_notice_scope(actor, venue, organization)
     # Locked so that two editors replacing the attachment at once each delete
     # the file the other's row no longer points at, and never one still in use.
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -189,7 +201,7 @@ def notice_update(
 
 @transaction.atomic
 def notice_delete(*, notice: Notice, actor: User) -> None:
-    check_scope(actor, notice.venue)
+    _check_notice_scope(actor, notice.venue, notice.organization)
     audit_record(
         actor=actor, action="notice.delete", subject=notice, details=notice.kind
     )

@@ -113,6 +113,8 @@ AUDIT_ACTIONS = {
     "venue.remove_manager": _("Manager unassigned"),
     "organization.create": _("Organisation created"),
     "organization.update": _("Organisation edited"),
+    "organization.add_admin": _("Organisation admin named"),
+    "organization.remove_admin": _("Organisation admin removed"),
     "venue.hours": _("Opening hours changed"),
     "closure.add": _("Closure added"),
     "closure.delete": _("Closure removed"),

@@ -1,10 +1,16 @@
-"""The three roles and the guards of the two admin ends.
+"""The roles and the guards of the two admin ends.
 
 Every user is a worker. A venue manager is a user named in some venue's
-managers (asked through the reverse relation, so this module imports no domain
-app). A system admin is a member of the `system_admin` group, or a superuser.
-A union member holds a valid membership (the membership app's, asked the same
-way), which members-only spaces and activities require.
+managers, an organisation admin one named in some organisation's admins (both
+asked through the reverse relation, so this module imports no domain app). A
+system admin is a member of the `system_admin` group, or a superuser. A union
+member holds a valid membership (the membership app's, asked the same way),
+which members-only spaces and activities require.
+
+The console (`/console/`) is the system admins' and the organisation admins':
+each console page scopes what it shows to the user's organisations
+(`venues.permissions.console_venues`), and the district's own pages (the
+organisations, the audit log, the failed deliveries) stay the system admins'.
 """
 
 from functools import wraps
@@ -49,6 +55,20 @@ def is_union_member(user) -> bool:
     return cached
 
 
+def is_organization_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_is_organization_admin", None)
+    if cached is None:
+        cached = user.administered_organizations.exists()
+        user._is_organization_admin = cached
+    return cached
+
+
+def is_console_user(user) -> bool:
+    return is_system_admin(user) or is_organization_admin(user)
+
+
 def _role_required(has_role):
     def decorator(view):
         @wraps(view)
@@ -66,6 +86,7 @@ def _role_required(has_role):
 
 manager_required = _role_required(is_venue_manager)
 admin_required = _role_required(is_system_admin)
+console_required = _role_required(is_console_user)
 
 
 def guarded_patterns(guard, patterns) -> list[URLPattern]:
@@ -96,8 +117,16 @@ class ManagerRequiredMixin:
 
 
 class AdminRequiredMixin:
-    """For class-based views of the system-admin end (`/console/`)."""
+    """For the console's pages that are the district's alone."""
 
     @classmethod
     def as_view(cls, **initkwargs):
         return admin_required(super().as_view(**initkwargs))
+
+
+class ConsoleRequiredMixin:
+    """For the console's pages an organisation admin shares, scoped to theirs."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return console_required(super().as_view(**initkwargs))

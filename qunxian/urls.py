@@ -13,7 +13,7 @@ from membership import urls as membership_urls
 from notices import urls as notice_urls
 from qunxian import views
 from qunxian.accounts import LoginView
-from qunxian.roles import admin_required, guarded_patterns, manager_required
+from qunxian.roles import console_required, guarded_patterns, manager_required
 from representatives import urls as representative_urls
 from venues import urls as venue_urls
 from volunteering import urls as volunteering_urls
@@ -79,14 +79,15 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", views.switch_language, name="language"),
     path("display/<str:mode>/", views.switch_display, name="display"),
-    # Each admin end is guarded once here, on top of each view's own guard.
+    # Each admin end is guarded once here, on top of each view's own guard
+    # (in the console, `admin_required` on the district's own pages).
     path(
         "manage/",
         include((guarded_patterns(manager_required, manage_patterns), "manage")),
     ),
     path(
         "console/",
-        include((guarded_patterns(admin_required, console_patterns), "console")),
+        include((guarded_patterns(console_required, console_patterns), "console")),
     ),
 ]
 

@@ -7,6 +7,7 @@ from tests.factories import (
     BookingFactory,
     ClosureFactory,
     NoticeFactory,
+    OrganizationFactory,
     ReviewFactory,
     ReviewPhotoFactory,
     SpaceFactory,
@@ -14,7 +15,7 @@ from tests.factories import (
     VenueFactory,
     VenuePhotoFactory,
 )
-from venues.models import Venue
+from venues.models import Organization, Venue
 
 
 def pytest_configure(config):
@@ -42,7 +43,13 @@ def venue_a(db):
 
 @pytest.fixture
 def venue_b(db):
-    return VenueFactory(name="场所乙")
+    """Of another organisation than venue A's, for the organisation admin."""
+    return VenueFactory(
+        name="场所乙",
+        organization=OrganizationFactory(
+            name="普陀区妇联", kind=Organization.Kind.WOMEN
+        ),
+    )
 
 
 @pytest.fixture
@@ -56,6 +63,14 @@ def manager_a(venue_a):
 def manager_b(venue_b):
     user = UserFactory(display_name="乙站长")
     venue_b.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def org_admin(venue_a):
+    """An admin of venue A's organisation (not of venue B's), in the console."""
+    user = UserFactory(display_name="工会管理员")
+    venue_a.organization.admins.add(user)
     return user
 
 
@@ -87,7 +102,9 @@ def manager_s(db):
 
 
 @pytest.fixture
-def personas(worker, manager_a, manager_b, manager_s, admin_user, venue_a, venue_b):
+def personas(
+    worker, manager_a, manager_b, manager_s, org_admin, admin_user, venue_a, venue_b
+):
     """One of everything at venue A, for the tests that walk every URL."""
     venue_a.is_bookable = True
     venue_a.save(update_fields=["is_bookable"])
@@ -99,6 +116,7 @@ def personas(worker, manager_a, manager_b, manager_s, admin_user, venue_a, venue
         "manager_a": manager_a,
         "manager_b": manager_b,
         "manager_s": manager_s,
+        "org_admin": org_admin,
         "admin": admin_user,
         "venue_a": venue_a,
         "venue_b": venue_b,

@@ -6,6 +6,7 @@ from django.urls import get_resolver, include, path, reverse
 
 from qunxian.roles import (
     admin_required,
+    console_required,
     guarded_patterns,
     is_system_admin,
     is_venue_manager,
@@ -81,7 +82,8 @@ def end_callbacks(namespace):
 
 
 @pytest.mark.parametrize(
-    ("namespace", "guard"), [("manage", manager_required), ("console", admin_required)]
+    ("namespace", "guard"),
+    [("manage", manager_required), ("console", console_required)],
 )
 def test_every_view_of_an_admin_end_is_wrapped_in_its_guard(namespace, guard):
     callbacks = end_callbacks(namespace)
@@ -97,16 +99,21 @@ def bare_view(request):
 
 
 @pytest.mark.parametrize(
-    ("guard", "allowed"), [(manager_required, "manager_a"), (admin_required, "admin")]
+    ("guard", "allowed"),
+    [
+        (manager_required, {"manager_a"}),
+        (console_required, {"org_admin", "admin"}),
+        (admin_required, {"admin"}),
+    ],
 )
 def test_the_mount_guard_stops_a_view_that_forgot_its_own(rf, personas, guard, allowed):
     (pattern,) = guarded_patterns(guard, [path("x/", bare_view, name="x")])
-    for role in ("anonymous", "worker", "manager_a", "admin"):
+    for role in ("anonymous", "worker", "manager_a", "org_admin", "admin"):
         request = rf.get("/x/")
         request.user = personas[role] or AnonymousUser()
         if role == "anonymous":
             assert pattern.callback(request).status_code == 302
-        elif role == allowed:
+        elif role in allowed:
             assert pattern.callback(request).content == b"open"
         else:
             with pytest.raises(PermissionDenied):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from venues.models import Facility, Organization, Town, Venue
+from venues.permissions import console_organizations
 
 
 class VenueFilter(django_filters.FilterSet):
@@ -92,7 +93,7 @@ class ConsoleVenueFilter(django_filters.FilterSet):
         ),
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(),
+        queryset=lambda request: console_organizations(request.user),
         label=_("Organisation"),
         empty_label=_("Any"),
     )

@@ -81,7 +81,14 @@ class VenueLocationForm(forms.ModelForm):
 
 
 class ConsoleVenueForm(VenueLocationForm):
-    """A venue's details; the view hands `cleaned_data` to a service."""
+    """A venue's details; the view hands `cleaned_data` to a service.
+
+    `organizations` are those the venue may belong to: the user's console's.
+    """
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
 
     class Meta:
         model = Venue
@@ -126,6 +133,31 @@ class HolidayForm(forms.ModelForm):
         """The service refuses a second entry for a day, with a clear message."""
 
 
+class ExistingAccountForm(forms.Form):
+    """Names a person who already has an account, found by their number."""
+
+    phone = PhoneField()
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        self.user = User.objects.filter(phone=phone).first()
+        if self.user is None:
+            raise forms.ValidationError(_("No user has this mobile number."))
+        if not self.user.is_active:
+            raise forms.ValidationError(_("This account is deactivated."))
+        return phone
+
+
+class OrganizationAdminRemoveForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = organization.admins.all()
+
+
 class VenueStatusForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
@@ -134,7 +166,15 @@ class VenueStatusForm(forms.Form):
     )
 
 
-class ManagerCreateForm(forms.Form):
+class ConsoleVenuesForm(forms.Form):
+    """A form whose `venues` are chosen among `console_venues`, the user's console's."""
+
+    def __init__(self, *args, console_venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venues"].queryset = console_venues
+
+
+class ManagerCreateForm(ConsoleVenuesForm):
     phone = PhoneField()
     display_name = forms.CharField(label=_("Name to show"), max_length=40)
     password1 = forms.CharField(
@@ -187,32 +227,20 @@ class ManagerCreateForm(forms.Form):
         return cleaned
 
 
-class ManagerPickForm(forms.Form):
-    """Names a person who already has an account, found by their number."""
-
-    phone = PhoneField()
+class ManagerPickForm(ConsoleVenuesForm, ExistingAccountForm):
     venues = forms.ModelMultipleChoiceField(
         label=_("Venues they manage"),
         queryset=Venue.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        self.user = User.objects.filter(phone=phone).first()
-        if self.user is None:
-            raise forms.ValidationError(_("No user has this mobile number."))
-        if not self.user.is_active:
-            raise forms.ValidationError(_("This account is deactivated."))
-        return phone
-
 
 class ManagerAssignForm(forms.Form):
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, console_venues, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = Venue.objects.exclude(managers=user)
+        self.fields["venue"].queryset = console_venues.exclude(managers=user)
 
 
 class ManagerUnassignForm(forms.Form):
@@ -220,9 +248,9 @@ class ManagerUnassignForm(forms.Form):
         queryset=Venue.objects.none(), widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, console_venues, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = Venue.objects.managed_by(user)
+        self.fields["venue"].queryset = console_venues.managed_by(user)
 
 
 # Manager end

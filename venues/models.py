@@ -23,6 +23,13 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Its own console: they see and run only this organisation's venues.
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_organizations",
+        verbose_name=_("organisation admins"),
+    )
 
     class Meta:
         ordering = ["kind", "name"]
@@ -96,6 +103,9 @@ class VenueQuerySet(models.QuerySet):
 
     def managed_by(self, user):
         return self.filter(managers=user)
+
+    def administered_by(self, user):
+        return self.filter(organization__admins=user)
 
     def open_at(self, moment):
         """Open at `moment`, by the rules of `venues.hours` and the holiday

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 
 from qunxian.models import User
 from venues.models import Organization, Venue, VenueDailyStat
-from venues.permissions import managed_venues
+from venues.permissions import console_organizations, console_venues, managed_venues
 
 
 def user_home_items() -> dict:
@@ -39,22 +39,25 @@ def manager_inbox_items(user) -> dict:
     return {"mine": list(managed_venues(user).order_by("name"))}
 
 
-def console_home_items() -> dict:
-    """Venues by organisation and status, and who runs them."""
+def console_home_items(user) -> dict:
+    """The console's venues by organisation and status, and who runs them."""
+    venues = console_venues(user)
     return {
         "organizations": list(
-            Organization.objects.annotate(
+            console_organizations(user)
+            .annotate(
                 active_count=Count(
                     "venues", filter=Q(venues__status=Venue.Status.ACTIVE)
                 ),
                 suspended_count=Count(
                     "venues", filter=Q(venues__status=Venue.Status.SUSPENDED)
                 ),
-            ).order_by("kind", "name")
+            )
+            .order_by("kind", "name")
         ),
-        "count": Venue.objects.count(),
-        "manager_count": User.objects.filter(managed_venues__isnull=False)
+        "count": venues.count(),
+        "manager_count": User.objects.filter(managed_venues__in=venues)
         .distinct()
         .count(),
-        "unmanaged_count": Venue.objects.filter(managers__isnull=True).count(),
+        "unmanaged_count": venues.filter(managers__isnull=True).count(),
     }

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from qunxian.models import User
-from qunxian.roles import is_system_admin
 from qunxian.services import audit_record, user_create, user_deactivate
 from qunxian.workflow import Refused, transition
 from venues.hours import HoursRange, overlapping_pairs
@@ -28,7 +27,11 @@ from venues.models import (
     VenueDailyStat,
     VenuePhoto,
 )
-from venues.permissions import check_scope
+from venues.permissions import (
+    check_organization_scope,
+    check_scope,
+    console_organizations,
+)
 
 
 def _count(venue: Venue, field: str) -> None:
@@ -486,7 +489,7 @@ def venue_create(
     is_bookable: bool = False,
     facilities: Iterable[Facility] = (),
 ) -> Venue:
-    check_scope(actor, None)  # the console's alone
+    check_organization_scope(actor, organization)
     venue = Venue(
         name=name,
         organization=organization,
@@ -517,17 +520,22 @@ def venue_import(*, actor: User, venues: Sequence[dict]) -> list[Venue]:
 def venue_update(*, venue: Venue, actor: User, data: dict[str, object]) -> Venue:
     """Set the given fields; the audit entry lists each change as old → new.
 
-    The console may set `Venue.CONSOLE_FIELDS`, the venue's own managers only
-    `Venue.MANAGER_FIELDS`.
+    The console (a system admin, or an admin of the venue's organisation) may
+    set `Venue.CONSOLE_FIELDS`, the venue's own managers only
+    `Venue.MANAGER_FIELDS`; a venue moves only to an organisation the actor
+    runs too.
     """
     check_scope(actor, venue)
-    allowed = Venue.CONSOLE_FIELDS if is_system_admin(actor) else Venue.MANAGER_FIELDS
+    in_console = console_organizations(actor).filter(pk=venue.organization_id).exists()
+    allowed = Venue.CONSOLE_FIELDS if in_console else Venue.MANAGER_FIELDS
     if not_allowed := sorted(set(data) - set(allowed)):
         raise Refused(
             _("Only the district's administrators can change: %(fields)s.")
             % {"fields": ", ".join(not_allowed)},
             code="out_of_scope",
         )
+    if data.get("organization", venue.organization) != venue.organization:
+        check_organization_scope(actor, data["organization"])
     # Compare with the row as stored, not with an instance a form has already
     # filled in, so the log shows what really changed.
     venue = _lock_venue(venue)
@@ -571,7 +579,7 @@ STATUS_CHANGES = {
 def venue_set_status(*, venue: Venue, actor: User, status: str, reason: str) -> Venue:
     """Suspend a venue (off the user end: everything there uses `published()`)
     or reactivate it."""
-    check_scope(actor, None)  # the console's alone
+    check_organization_scope(actor, venue.organization)
     action, reason_missing = STATUS_CHANGES[status]
     reason = reason.strip()
     if not reason:
@@ -630,10 +638,63 @@ def organization_update(
 
 
 @transaction.atomic
+@transaction.atomic
+def organization_add_admin(
+    *, organization: Organization, user: User, actor: User
+) -> None:
+    """Names `user` an admin of the organisation's own console."""
+    check_scope(actor, None)  # the district names them
+    if not user.is_active:
+        raise Refused(
+            _("A deactivated account cannot run an organisation."), code="inactive"
+        )
+    if organization.admins.filter(pk=user.pk).exists():
+        return
+    organization.admins.add(user)
+    audit_record(
+        actor=actor,
+        action="organization.add_admin",
+        subject=organization,
+        details=str(user),
+    )
+
+
+@transaction.atomic
+def organization_remove_admin(
+    *, organization: Organization, user: User, actor: User
+) -> None:
+    check_scope(actor, None)  # the district names them
+    if not organization.admins.filter(pk=user.pk).exists():
+        return
+    organization.admins.remove(user)
+    audit_record(
+        actor=actor,
+        action="organization.remove_admin",
+        subject=organization,
+        details=str(user),
+    )
+
+
+def _check_console_venues(actor: User, venues: Iterable[Venue]) -> list[Venue]:
+    """The venues, once each of them is checked to be in the actor's console."""
+    venues = sorted(venues, key=lambda venue: venue.pk)
+    if not venues:
+        check_scope(actor, None)  # an account of no venue: the district's
+    for venue in venues:
+        check_organization_scope(actor, venue.organization)
+    return venues
+
+
+@transaction.atomic
 def manager_assign(*, user: User, venues: Iterable[Venue], actor: User) -> None:
-    check_scope(actor, None)  # the console's alone
-    for venue in sorted(venues, key=lambda venue: venue.pk):
+    for venue in _check_console_venues(actor, venues):
         venue_add_manager(venue=venue, user=user, actor=actor)
+
+
+@transaction.atomic
+def manager_unassign(*, user: User, venue: Venue, actor: User) -> None:
+    check_organization_scope(actor, venue.organization)
+    venue_remove_manager(venue=venue, user=user, actor=actor)
 
 
 @transaction.atomic
@@ -646,7 +707,7 @@ def manager_create(
     actor: User,
 ) -> User:
     """A new account that manages `venues` from its first log-in."""
-    check_scope(actor, None)  # the console's alone
+    venues = _check_console_venues(actor, venues)
     user = user_create(
         phone=phone, display_name=display_name, password=password, actor=actor
     )

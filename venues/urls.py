@@ -82,6 +82,16 @@ console_patterns = [
         console.OrganizationEditView.as_view(),
         name="organization_edit",
     ),
+    path(
+        "organizations/<int:pk>/admins/add/",
+        console.organization_admin_add,
+        name="organization_admin_add",
+    ),
+    path(
+        "organizations/<int:pk>/admins/remove/",
+        console.organization_admin_remove,
+        name="organization_admin_remove",
+    ),
     path("managers/", console.ManagerListView.as_view(), name="manager_list"),
     path("managers/new/", console.ManagerCreateView.as_view(), name="manager_create"),
     path("managers/existing/", console.ManagerPickView.as_view(), name="manager_pick"),

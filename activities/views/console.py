@@ -1,4 +1,4 @@
-"""The system-admin end: every activity, the series, and whom each series reaches."""
+"""The console: its venues' activities, its series, and whom each series reaches."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,20 +9,23 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from activities import reports, services
 from activities.forms import SeriesForm
-from activities.models import Activity, Series, SignUp
-from qunxian.roles import AdminRequiredMixin
+from activities.models import SignUp
+from activities.permissions import console_activities, console_series, console_signups
+from qunxian.roles import ConsoleRequiredMixin
+from venues.permissions import console_organizations
 
 State = SignUp.State
 
 
-class ActivityListView(AdminRequiredMixin, ListView):
+class ActivityListView(ConsoleRequiredMixin, ListView):
     template_name = "console/activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = 50
 
     def get_queryset(self):
         return (
-            Activity.objects.select_related("venue", "series")
+            console_activities(self.request.user)
+            .select_related("venue", "series")
             .annotate(
                 waiting=Count("signups", filter=Q(signups__state=State.WAITLISTED)),
                 attended=Count("signups", filter=Q(signups__state=State.ATTENDED)),
@@ -31,7 +34,7 @@ class ActivityListView(AdminRequiredMixin, ListView):
         )
 
 
-class SeriesListView(AdminRequiredMixin, FormView):
+class SeriesListView(ConsoleRequiredMixin, FormView):
     """The brands activities belong to; add one with the form below the list."""
 
     template_name = "console/activities/series_list.html"
@@ -39,11 +42,17 @@ class SeriesListView(AdminRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            series_list=Series.objects.select_related("organization").annotate(
-                activity_count=Count("activities")
-            ),
+            series_list=console_series(self.request.user)
+            .select_related("organization")
+            .annotate(activity_count=Count("activities")),
             **kwargs,
         )
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organizations": console_organizations(self.request.user),
+        }
 
     def form_valid(self, form):
         try:
@@ -55,15 +64,16 @@ class SeriesListView(AdminRequiredMixin, FormView):
         return redirect("console:activity_series")
 
 
-class ReachReportView(AdminRequiredMixin, TemplateView):
+class ReachReportView(ConsoleRequiredMixin, TemplateView):
     template_name = "console/activities/reach_report.html"
 
     def get_context_data(self, **kwargs):
+        signups = console_signups(self.request.user)
         return super().get_context_data(
             age_bands=[label for _key, label in reports.AGE_BANDS],
             genders=[label for _key, label in reports.GENDERS],
-            by_age=reports.reach_table("age"),
-            by_gender=reports.reach_table("gender"),
+            by_age=reports.reach_table("age", signups),
+            by_gender=reports.reach_table("gender", signups),
             min_group=reports.MIN_GROUP,
             **kwargs,
         )

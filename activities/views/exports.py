@@ -1,5 +1,5 @@
 """Sign-ups for a spreadsheet, by the day of their activity: a manager's hosted
-activities, or for an admin every activity.
+activities, or for the console its venues' activities.
 
 The mobile number is in full: the manager calls people about the activity.
 """
@@ -7,10 +7,9 @@ The mobile number is in full: the manager calls people about the activity.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.models import SignUp
-from activities.permissions import managed_signups
+from activities.permissions import console_signups, managed_signups
 from qunxian.exports import ExportView, Table
-from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
+from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin
 
 
 class SignUpExportView(ExportView):
@@ -71,10 +70,10 @@ class ManagerSignUpExportView(ManagerRequiredMixin, SignUpExportView):
         return managed_signups(self.request.user)
 
 
-class ConsoleSignUpExportView(AdminRequiredMixin, SignUpExportView):
+class ConsoleSignUpExportView(ConsoleRequiredMixin, SignUpExportView):
     layout = "layouts/console.html"
     back_url = "console:activity_list"
     back_label = gettext_lazy("Activities")
 
     def scope(self):
-        return SignUp.objects.all()
+        return console_signups(self.request.user)

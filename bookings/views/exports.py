@@ -1,4 +1,4 @@
-"""Bookings for a spreadsheet: a manager's venues, or for an admin every venue.
+"""Bookings for a spreadsheet: a manager's venues, or the console's venues.
 
 The contact phone is in full: the manager calls people about their booking.
 """
@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from bookings.models import Booking
 from bookings.permissions import managed_bookings
 from qunxian.exports import ExportView, Table
-from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
+from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin
+from venues.permissions import console_venues
 
 
 class BookingExportView(ExportView):
@@ -74,10 +75,10 @@ class ManagerBookingExportView(ManagerRequiredMixin, BookingExportView):
         return managed_bookings(self.request.user)
 
 
-class ConsoleBookingExportView(AdminRequiredMixin, BookingExportView):
+class ConsoleBookingExportView(ConsoleRequiredMixin, BookingExportView):
     layout = "layouts/console.html"
     back_url = "console:home"
     back_label = gettext_lazy("Overview")
 
     def scope(self):
-        return Booking.objects.all()
+        return Booking.objects.for_venues(console_venues(self.request.user))

@@ -1,11 +1,13 @@
-"""The three demo accounts people log in with, and the demo's other people.
+"""The four demo accounts people log in with, and the demo's other people.
 
 The accounts are matched on username and reset on every run (password, phone,
 name, roles), so the printed passwords always work; what their owners added
-(an e-mail address, more managed venues) stays. The other people cannot log
-in: residents who book, review and sign up, and one staff member per
-organisation who runs that organisation's venues, so every venue's bookings
-and feedback are decided by someone who manages it.
+(an e-mail address, more managed venues) stays. Each organisation has a staff
+member who runs its venues, so every venue's bookings and feedback are decided
+by someone who manages it; the women's federation's is also its organisation
+admin, one of the accounts, with the federation's own console. The other
+people cannot log in: the other staff, and residents who book, review and
+sign up.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from django.contrib.auth.models import Group
 
 from qunxian.models import User
 from qunxian.roles import SYSTEM_ADMIN_GROUP
-from venues.models import Venue
+from venues.models import Organization, Venue
 
 # The manager runs the 普工@家 station and two Shenjiamen venues.
+WOMEN_FEDERATION = "普陀区妇女联合会"
 PUGONG_STATION = "普工@家·黄杨尖户外劳动者驿站"
 MANAGED_VENUES = [PUGONG_STATION, "沈家门街道职工之家", "沈家门渔港环卫工人爱心驿站"]
 
@@ -45,6 +48,14 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
         "display_name": "区总工会管理员",
         "password": "admin-demo-2026",  # noqa: S105 - published demo password
     },
+    {
+        # The women's federation's staff member (see STAFF), who runs its console.
+        "role": "organization_admin",
+        "username": "demo_staff_women",
+        "phone": "13700000103",
+        "display_name": "区妇联阵地专员",
+        "password": "women-demo-2026",  # noqa: S105 - published demo password
+    },
 ]
 
 # How messages reach each demo account besides its inbox (it can change them).
@@ -52,6 +63,7 @@ DEMO_PREFS = {
     "worker": {"channels": {"booking": ["sms"], "reminder": ["sms"]}},
     "manager": {"channels": {"alert": ["sms"]}},
     "system_admin": {"channels": {"alert": ["sms"]}},
+    "organization_admin": {"channels": {"alert": ["sms"]}},
 }
 
 # (username, phone, display name)
@@ -70,7 +82,7 @@ RESIDENTS = [
 STAFF = {
     "普陀区总工会": ("demo_staff_union", "13700000101", "区总工会阵地专员"),
     "共青团普陀区委": ("demo_staff_youth", "13700000102", "团区委阵地专员"),
-    "普陀区妇女联合会": ("demo_staff_women", "13700000103", "区妇联阵地专员"),
+    WOMEN_FEDERATION: ("demo_staff_women", "13700000103", "区妇联阵地专员"),
     "普陀区科学技术协会": ("demo_staff_science", "13700000104", "区科协阵地专员"),
     "普陀区残疾人联合会": ("demo_staff_disabled", "13700000105", "区残联阵地专员"),
     "普陀区工商业联合会": ("demo_staff_commerce", "13700000106", "区工商联阵地专员"),
@@ -129,7 +141,12 @@ def load_accounts(venues: dict[str, Venue], hashes: dict[str, Future]) -> People
     by_org = {
         org: _person(username, phone=phone, display_name=name)
         for org, (username, phone, name) in STAFF.items()
+        if org != WOMEN_FEDERATION
     }
+    # The federation's staff member logs in, and runs its console too.
+    women_admin = accounts["organization_admin"]
+    by_org[WOMEN_FEDERATION] = women_admin
+    Organization.objects.get(name=WOMEN_FEDERATION).admins.add(women_admin)
     staff = {}
     for name, venue in venues.items():
         if name in MANAGED_VENUES:

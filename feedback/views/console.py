@@ -1,9 +1,10 @@
 """The console's feedback pages: what the district handles, and moderation.
 
 The district handles appeals addressed to it and, as escalation, any venue's
-appeal while it is overdue (`district_appeals`); outside that set an appeal is
-a 404 here, even to an admin. Reviews are moderated here: hiding one takes it
-off the public pages (its author still sees it, with the reason).
+appeal while it is overdue (`district_appeals`); an organisation admin its
+venues' overdue ones (`console_appeals`); outside that set an appeal is a 404
+here, even to an admin. Reviews are moderated here: hiding one takes it off the
+public pages (its author still sees it, with the reason).
 """
 
 from django.contrib import messages
@@ -18,11 +19,14 @@ from django.views.generic import ListView
 from feedback import services
 from feedback.filters import ConsoleAppealFilter, ConsoleReviewFilter
 from feedback.forms import ReviewHideForm
-from feedback.models import Review, ReviewPhoto
-from feedback.permissions import district_appeals
+from feedback.models import ReviewPhoto
+from feedback.permissions import console_appeals, console_reviews
 from feedback.views import handling
 from qunxian.http import redirect_back
-from qunxian.roles import AdminRequiredMixin, admin_required
+from qunxian.roles import (
+    ConsoleRequiredMixin,
+    console_required,
+)
 from qunxian.sorting import Column, Sorting
 from qunxian.workflow import Refused
 
@@ -32,27 +36,28 @@ PAGE_SIZE = 50
 # -- Appeals
 
 
-class AppealListView(AdminRequiredMixin, handling.AppealQueueView):
+class AppealListView(ConsoleRequiredMixin, handling.AppealQueueView):
     """The district's appeals and every overdue one: overdue first."""
 
     template_name = "console/feedback/appeal_list.html"
     filterset_class = ConsoleAppealFilter
 
     def scope(self):
-        return district_appeals()
+        return console_appeals(self.request.user)
 
 
-class AppealDetailView(AdminRequiredMixin, handling.AppealHandlingView):
+class AppealDetailView(ConsoleRequiredMixin, handling.AppealHandlingView):
     template_name = "console/feedback/appeal_detail.html"
     namespace = "console"
 
     def scope(self):
-        return district_appeals()
+        return console_appeals(self.request.user)
 
 
 def _appeal_step(request, pk, step):
-    appeal = get_object_or_404(district_appeals(), pk=pk)
-    if step(request, appeal) and not district_appeals().filter(pk=pk).exists():
+    appeal = get_object_or_404(console_appeals(request.user), pk=pk)
+    handled = step(request, appeal)
+    if handled and not console_appeals(request.user).filter(pk=pk).exists():
         # Back on time at its venue: it is the venue's to finish, not ours.
         messages.info(
             request,
@@ -63,19 +68,19 @@ def _appeal_step(request, pk, step):
     return redirect("console:appeal_detail", pk)
 
 
-@admin_required
+@console_required
 @require_POST
 def appeal_accept(request, pk):
     return _appeal_step(request, pk, handling.accept)
 
 
-@admin_required
+@console_required
 @require_POST
 def appeal_resolve(request, pk):
     return _appeal_step(request, pk, handling.resolve)
 
 
-@admin_required
+@console_required
 @require_POST
 def appeal_close(request, pk):
     return _appeal_step(request, pk, handling.close)
@@ -92,16 +97,20 @@ REVIEW_ORDERS = [
 ]
 
 
-class ReviewListView(AdminRequiredMixin, ListView):
-    """Every review, newest first, to hide (with a reason) or show again."""
+class ReviewListView(ConsoleRequiredMixin, ListView):
+    """The console's reviews, newest first, to hide (with a reason) or show again."""
 
     template_name = "console/feedback/review_list.html"
     context_object_name = "reviews"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        reviews = Review.objects.select_related("venue", "user").prefetch_related(
-            Prefetch("photos", queryset=ReviewPhoto.objects.order_by("id"))
+        reviews = (
+            console_reviews(self.request.user)
+            .select_related("venue", "user")
+            .prefetch_related(
+                Prefetch("photos", queryset=ReviewPhoto.objects.order_by("id"))
+            )
         )
         self.filterset = ConsoleReviewFilter(
             self.request.GET, queryset=reviews, request=self.request
@@ -117,14 +126,16 @@ class ReviewListView(AdminRequiredMixin, ListView):
         )
 
 
-def _review(pk):
-    return get_object_or_404(Review.objects.select_related("venue", "user"), pk=pk)
+def _review(request, pk):
+    return get_object_or_404(
+        console_reviews(request.user).select_related("venue", "user"), pk=pk
+    )
 
 
-@admin_required
+@console_required
 @require_POST
 def review_hide(request, pk):
-    review = _review(pk)
+    review = _review(request, pk)
     form = ReviewHideForm(request.POST)
     if not form.is_valid():
         handling.form_errors_as_messages(request, form)
@@ -144,10 +155,10 @@ def review_hide(request, pk):
     return redirect_back(request, reverse("console:review_list"))
 
 
-@admin_required
+@console_required
 @require_POST
 def review_unhide(request, pk):
-    review = _review(pk)
+    review = _review(request, pk)
     try:
         services.review_unhide(review=review, actor=request.user)
     except Refused as refused:

@@ -1,5 +1,6 @@
 """Feedback (appeals) for a spreadsheet, by the day it was submitted: a
-manager's venues', or for an admin all of it, the district's own included.
+manager's venues', an organisation admin's venues', or for an admin all of it,
+the district's own included.
 
 No phone numbers: the pages do not show the submitter's either; the handling
 is answered through the portal.
@@ -12,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from feedback.models import Appeal
 from feedback.permissions import managed_appeals
 from qunxian.exports import ExportView, Table
-from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
+from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin, is_system_admin
+from venues.permissions import console_venues
 
 
 class AppealExportView(ExportView):
@@ -91,10 +93,12 @@ class ManagerAppealExportView(ManagerRequiredMixin, AppealExportView):
         return managed_appeals(self.request.user)
 
 
-class ConsoleAppealExportView(AdminRequiredMixin, AppealExportView):
+class ConsoleAppealExportView(ConsoleRequiredMixin, AppealExportView):
     layout = "layouts/console.html"
     back_url = "console:appeal_list"
     back_label = gettext_lazy("Feedback the district handles")
 
     def scope(self):
-        return Appeal.objects.all()
+        if is_system_admin(self.request.user):
+            return Appeal.objects.all()
+        return Appeal.objects.filter(venue__in=console_venues(self.request.user))

@@ -16,8 +16,14 @@ from feedback.charts import trend_chart
 from feedback.indexes import compute_indexes, weak_points
 from feedback.models import IndexSnapshot
 from feedback.periods import last_complete_month, period_window
+from feedback.permissions import console_snapshots
 from qunxian.forms import BoundedDateField
-from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin, admin_required
+from qunxian.roles import (
+    ConsoleRequiredMixin,
+    ManagerRequiredMixin,
+    admin_required,
+    console_required,
+)
 from venues.permissions import managed_venues
 
 TREND_MONTHS = 12
@@ -55,19 +61,20 @@ def chosen_period(request):
     return period, periods
 
 
-class ConsoleIndexView(AdminRequiredMixin, TemplateView):
+class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):
     """服务先锋指数: the ranking, each part, the change, the district's trend."""
 
     template_name = "console/indexes/ranking.html"
 
     def get_context_data(self, **kwargs):
         period, periods = chosen_period(self.request)
-        ranking = list(IndexSnapshot.objects.ranking(period)) if period else []
+        snapshots = console_snapshots(self.request.user)
+        ranking = list(snapshots.ranking(period)) if period else []
         for snapshot in ranking:
             if snapshot.previous_composite is not None:
                 snapshot.change = snapshot.composite - snapshot.previous_composite
         trend = (
-            IndexSnapshot.objects.values("period")
+            snapshots.values("period")
             .annotate(average=Avg("composite"))
             .order_by("-period")[:TREND_MONTHS]
         )
@@ -107,7 +114,7 @@ def compute(request):
     return redirect(f"{reverse('console:indexes')}?period={period:%Y-%m}")
 
 
-@admin_required
+@console_required
 @require_safe
 def ranking_csv(request):
     period, _periods = chosen_period(request)
@@ -137,7 +144,8 @@ def ranking_csv(request):
             _("Change from last month"),
         ]
     )
-    for rank, s in enumerate(IndexSnapshot.objects.ranking(period), start=1):
+    snapshots = console_snapshots(request.user).ranking(period)
+    for rank, s in enumerate(snapshots, start=1):
         change = (
             None if s.previous_composite is None else s.composite - s.previous_composite
         )

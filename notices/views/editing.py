@@ -37,7 +37,9 @@ class NoticeAdminListView(ScopedNotices, TemplateView):
         queryset = queryset.order_by("-published_at", "-id").defer("body")
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(self.request.GET, queryset=queryset)
+            filterset = self.filterset_class(
+                self.request.GET, queryset=queryset, request=self.request
+            )
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
         page = page_number(self.request)
         notices, has_next = page_of(queryset, page, PAGE_SIZE)

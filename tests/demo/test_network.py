@@ -13,7 +13,12 @@ from django.utils import timezone
 from demo.loaders.accounts import PUGONG_STATION
 from demo.loaders.venues import STAT_DAYS, TOWNS_CSV, VENUES_CSV
 from qunxian.models import User
-from qunxian.roles import SYSTEM_ADMIN_GROUP, is_system_admin, is_venue_manager
+from qunxian.roles import (
+    SYSTEM_ADMIN_GROUP,
+    is_organization_admin,
+    is_system_admin,
+    is_venue_manager,
+)
 from venues.models import (
     Facility,
     Organization,
@@ -22,6 +27,7 @@ from venues.models import (
     VenueDailyStat,
     VenuePhoto,
 )
+from venues.permissions import console_venues
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +113,13 @@ def test_every_venue_is_complete_and_in_the_district(demo):
 
 def test_demo_accounts_work_with_the_printed_passwords(demo):
     accounts = {a["role"]: a for a in demo["accounts"]}
-    assert set(accounts) == {"worker", "manager", "system_admin", "representative"}
+    assert set(accounts) == {
+        "worker",
+        "manager",
+        "system_admin",
+        "organization_admin",
+        "representative",
+    }
     for account in accounts.values():
         user = authenticate(username=account["username"], password=account["password"])
         assert user is not None, account["username"]
@@ -131,10 +143,27 @@ def test_demo_accounts_work_with_the_printed_passwords(demo):
     assert is_system_admin(admin)
     assert Group.objects.count() == 1
 
+    # The women's federation's staff member runs its 8 venues and its console.
+    women = User.objects.get(username="demo_staff_women")
+    assert is_organization_admin(women)
+    assert not is_system_admin(women)
+    federation = console_venues(women)
+    assert federation.count() == 8
+    assert set(federation.values_list("organization__name", flat=True)) == {
+        "普陀区妇女联合会"
+    }
+    assert set(Venue.objects.managed_by(women)) == set(federation)
+
     # Every venue is run by someone, so its bookings and feedback are decided.
     assert not Venue.objects.filter(managers=None).exists()
     others = User.objects.exclude(
-        username__in=["worker", "manager", "admin", "representative"]
+        username__in=[
+            "worker",
+            "manager",
+            "admin",
+            "demo_staff_women",
+            "representative",
+        ]
     )
     assert not any(user.has_usable_password() for user in others)
 
@@ -151,6 +180,7 @@ def test_command_prints_accounts_and_urls_and_no_mail(
         "worker-demo-2026",
         "manager-demo-2026",
         "admin-demo-2026",
+        "women-demo-2026",
         "13800000003",
         "http://127.0.0.1:8000/",
         "/manage/",

@@ -14,30 +14,41 @@ from django.views.generic import FormView, TemplateView
 from qunxian.forms import add_service_error
 from qunxian.models import AuditEntry, User
 from qunxian.pagination import page_number, page_of, pager
-from qunxian.roles import AdminRequiredMixin, admin_required, is_system_admin
+from qunxian.roles import (
+    AdminRequiredMixin,
+    ConsoleRequiredMixin,
+    admin_required,
+    console_required,
+    is_system_admin,
+)
 from qunxian.sorting import Column, Sorting
 from venues.filters import ConsoleVenueFilter
 from venues.forms import (
     ConsoleOrganizationForm,
     ConsoleVenueForm,
+    ExistingAccountForm,
     HolidayForm,
     ManagerAssignForm,
     ManagerCreateForm,
     ManagerPickForm,
     ManagerUnassignForm,
+    OrganizationAdminRemoveForm,
     VenueStatusForm,
 )
 from venues.models import Organization, PublicHoliday, Venue
+from venues.permissions import console_organizations, console_venues
 from venues.services import (
     holiday_add,
     holiday_delete,
     manager_assign,
     manager_create,
     manager_deactivate,
+    manager_unassign,
+    organization_add_admin,
     organization_create,
+    organization_remove_admin,
     organization_update,
     venue_create,
-    venue_remove_manager,
     venue_set_status,
     venue_update,
 )
@@ -86,13 +97,17 @@ def map_settings() -> dict:
 # -- Venues
 
 
-class VenueListView(AdminRequiredMixin, TemplateView):
-    """Every venue, whatever its status, with who manages it."""
+class VenueListView(ConsoleRequiredMixin, TemplateView):
+    """Every venue of the console, whatever its status, with who manages it."""
 
     template_name = "console/venues/venue_list.html"
 
     def get_context_data(self, **kwargs):
-        filterset = ConsoleVenueFilter(self.request.GET, queryset=Venue.objects.all())
+        filterset = ConsoleVenueFilter(
+            self.request.GET,
+            queryset=console_venues(self.request.user),
+            request=self.request,
+        )
         sorting = Sorting(self.request, VENUE_COLUMNS)
         page = page_number(self.request)
         venues, has_next = [], False
@@ -118,8 +133,17 @@ class VenueListView(AdminRequiredMixin, TemplateView):
         )
 
 
-class VenueCreateView(AdminRequiredMixin, FormView):
+class ConsoleVenueFormMixin:
     form_class = ConsoleVenueForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organizations": console_organizations(self.request.user),
+        }
+
+
+class VenueCreateView(ConsoleRequiredMixin, ConsoleVenueFormMixin, FormView):
     template_name = "console/venues/venue_form.html"
 
     def get_context_data(self, **kwargs):
@@ -135,15 +159,15 @@ class VenueCreateView(AdminRequiredMixin, FormView):
         return redirect("console:venue_edit", pk=venue.pk)
 
 
-class VenueEditView(AdminRequiredMixin, FormView):
+class VenueEditView(ConsoleRequiredMixin, ConsoleVenueFormMixin, FormView):
     """A venue's details, its status, its managers and its recent history."""
 
-    form_class = ConsoleVenueForm
     template_name = "console/venues/venue_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.venue = get_object_or_404(
-            Venue.objects.select_related("organization", "town"), pk=kwargs["pk"]
+            console_venues(request.user).select_related("organization", "town"),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -177,7 +201,7 @@ class VenueEditView(AdminRequiredMixin, FormView):
         return redirect("console:venue_edit", pk=self.venue.pk)
 
 
-class VenueStatusView(AdminRequiredMixin, FormView):
+class VenueStatusView(ConsoleRequiredMixin, FormView):
     """Suspend or reactivate, with a reason; GET shows the form on its own."""
 
     form_class = VenueStatusForm
@@ -185,7 +209,7 @@ class VenueStatusView(AdminRequiredMixin, FormView):
     from_status = to_status = None
 
     def dispatch(self, request, *args, **kwargs):
-        self.venue = get_object_or_404(Venue, pk=kwargs["pk"])
+        self.venue = get_object_or_404(console_venues(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -227,19 +251,23 @@ class VenueReactivateView(VenueStatusView):
 # -- Organisations
 
 
-class OrganizationListView(AdminRequiredMixin, TemplateView):
+class OrganizationListView(ConsoleRequiredMixin, TemplateView):
+    """The console's organisations; only the district creates and edits them."""
+
     template_name = "console/organizations/organization_list.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            organizations=Organization.objects.annotate(
+            organizations=console_organizations(self.request.user)
+            .annotate(
                 active_count=Count(
                     "venues", filter=Q(venues__status=Venue.Status.ACTIVE)
                 ),
                 suspended_count=Count(
                     "venues", filter=Q(venues__status=Venue.Status.SUSPENDED)
                 ),
-            ).order_by("kind", "name"),
+            )
+            .order_by("kind", "name"),
             **kwargs,
         )
 
@@ -259,6 +287,8 @@ class OrganizationCreateView(AdminRequiredMixin, FormView):
 
 
 class OrganizationEditView(AdminRequiredMixin, FormView):
+    """Its name and kind, and who runs its own console."""
+
     form_class = ConsoleOrganizationForm
     template_name = "console/organizations/organization_form.html"
 
@@ -273,7 +303,9 @@ class OrganizationEditView(AdminRequiredMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(organization=self.organization, **kwargs)
+        return super().get_context_data(
+            **organization_admins(self.organization), **kwargs
+        )
 
     def form_valid(self, form):
         try:
@@ -289,11 +321,84 @@ class OrganizationEditView(AdminRequiredMixin, FormView):
         return redirect("console:organization_list")
 
 
+def organization_admins(organization: Organization, admin_form=None) -> dict:
+    return {
+        "organization": organization,
+        "admins": organization.admins.order_by("display_name", "pk"),
+        "admin_form": admin_form or ExistingAccountForm(),
+    }
+
+
+@admin_required
+@require_POST
+def organization_admin_add(request, pk):
+    organization = get_object_or_404(Organization, pk=pk)
+    form = ExistingAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            organization_add_admin(
+                organization=organization, user=form.user, actor=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s now runs the console of %(organization)s.")
+                % {"person": form.user, "organization": organization},
+            )
+            return redirect("console:organization_edit", pk=organization.pk)
+    return render(
+        request,
+        OrganizationEditView.template_name,
+        {
+            "form": ConsoleOrganizationForm(instance=organization),
+            **organization_admins(organization, admin_form=form),
+        },
+    )
+
+
+@admin_required
+@require_POST
+def organization_admin_remove(request, pk):
+    organization = get_object_or_404(Organization, pk=pk)
+    form = OrganizationAdminRemoveForm(request.POST, organization=organization)
+    if form.is_valid():
+        organization_remove_admin(
+            organization=organization,
+            user=form.cleaned_data["user"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("%(person)s no longer runs the console of %(organization)s.")
+            % {"person": form.cleaned_data["user"], "organization": organization},
+        )
+    else:
+        messages.error(request, _("This person does not run this organisation."))
+    return redirect("console:organization_edit", pk=organization.pk)
+
+
 # -- Venue managers
 
 
-class ManagerListView(AdminRequiredMixin, TemplateView):
-    """People who manage at least one venue, with those venues."""
+def console_managers(user):
+    """The people who manage at least one of the console's venues, with how many."""
+    return User.objects.filter(managed_venues__in=console_venues(user)).annotate(
+        venue_count=Count("managed_venues")
+    )
+
+
+class ConsoleVenuesFormMixin:
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "console_venues": console_venues(self.request.user),
+        }
+
+
+class ManagerListView(ConsoleRequiredMixin, TemplateView):
+    """People who manage at least one of the console's venues, with those venues."""
 
     template_name = "console/managers/manager_list.html"
 
@@ -301,11 +406,13 @@ class ManagerListView(AdminRequiredMixin, TemplateView):
         sorting = Sorting(self.request, MANAGER_COLUMNS)
         page = page_number(self.request)
         managers = (
-            User.objects.annotate(venue_count=Count("managed_venues"))
-            .filter(venue_count__gt=0)
+            console_managers(self.request.user)
             .order_by("display_name", "pk")
             .prefetch_related(
-                Prefetch("managed_venues", queryset=Venue.objects.order_by("name"))
+                Prefetch(
+                    "managed_venues",
+                    queryset=console_venues(self.request.user).order_by("name"),
+                )
             )
         )
         managers, has_next = page_of(sorting.apply(managers), page, MANAGER_PAGE_SIZE)
@@ -317,7 +424,7 @@ class ManagerListView(AdminRequiredMixin, TemplateView):
         )
 
 
-class ManagerCreateView(AdminRequiredMixin, FormView):
+class ManagerCreateView(ConsoleRequiredMixin, ConsoleVenuesFormMixin, FormView):
     form_class = ManagerCreateForm
     template_name = "console/managers/manager_create.html"
 
@@ -344,7 +451,7 @@ class ManagerCreateView(AdminRequiredMixin, FormView):
         return redirect("console:manager_detail", pk=user.pk)
 
 
-class ManagerPickView(AdminRequiredMixin, FormView):
+class ManagerPickView(ConsoleRequiredMixin, ConsoleVenuesFormMixin, FormView):
     form_class = ManagerPickForm
     template_name = "console/managers/manager_pick.html"
 
@@ -363,15 +470,17 @@ class ManagerPickView(AdminRequiredMixin, FormView):
 
 
 def render_manager(request, person: User, assign_form=None):
+    venues = console_venues(request.user)
     return render(
         request,
         "console/managers/manager_detail.html",
         {
             "person": person,
-            "venues": Venue.objects.managed_by(person)
+            "venues": venues.managed_by(person)
             .select_related("organization")
             .order_by("name"),
-            "assign_form": assign_form or ManagerAssignForm(user=person),
+            "assign_form": assign_form
+            or ManagerAssignForm(user=person, console_venues=venues),
             "history": list(
                 AuditEntry.objects.filter(subject_type="user", subject_id=person.pk)
                 .select_related("actor")
@@ -383,16 +492,25 @@ def render_manager(request, person: User, assign_form=None):
     )
 
 
-@admin_required
+def console_person(request, pk) -> User:
+    """Anyone, to a system admin; to an organisation admin, a manager of theirs."""
+    if is_system_admin(request.user):
+        return get_object_or_404(User, pk=pk)
+    return get_object_or_404(console_managers(request.user), pk=pk)
+
+
+@console_required
 def manager_detail(request, pk):
-    return render_manager(request, get_object_or_404(User, pk=pk))
+    return render_manager(request, console_person(request, pk))
 
 
-@admin_required
+@console_required
 @require_POST
 def manager_assign_venue(request, pk):
-    person = get_object_or_404(User, pk=pk)
-    form = ManagerAssignForm(request.POST, user=person)
+    person = console_person(request, pk)
+    form = ManagerAssignForm(
+        request.POST, user=person, console_venues=console_venues(request.user)
+    )
     if form.is_valid():
         try:
             manager_assign(
@@ -406,13 +524,15 @@ def manager_assign_venue(request, pk):
     return render_manager(request, person, assign_form=form)
 
 
-@admin_required
+@console_required
 @require_POST
 def manager_unassign_venue(request, pk):
-    person = get_object_or_404(User, pk=pk)
-    form = ManagerUnassignForm(request.POST, user=person)
+    person = console_person(request, pk)
+    form = ManagerUnassignForm(
+        request.POST, user=person, console_venues=console_venues(request.user)
+    )
     if form.is_valid():
-        venue_remove_manager(
+        manager_unassign(
             venue=form.cleaned_data["venue"], user=person, actor=request.user
         )
         messages.success(request, _("The venue was unassigned."))

@@ -29,10 +29,10 @@ from django.views.decorators.http import (
 
 from qunxian.exports import ExportView, FormatForm
 from qunxian.private_media import private_storage
-from qunxian.roles import AdminRequiredMixin, admin_required
+from qunxian.roles import ConsoleRequiredMixin, admin_required
 from venues.forms import VenueImportForm
 from venues.imports import COLUMNS, MAX_ROWS, check_rows, venues_table
-from venues.models import Venue
+from venues.permissions import console_venues
 from venues.services import venue_import
 
 SESSION_KEY = "venue_import"
@@ -40,8 +40,9 @@ FOLDER = "venue-imports"
 KEPT_FOR = datetime.timedelta(hours=6)  # an upload left without a confirm
 
 
-class VenueExportView(AdminRequiredMixin, ExportView):
-    """Every venue, whatever its status, in the columns the import reads."""
+class VenueExportView(ConsoleRequiredMixin, ExportView):
+    """The console's venues, whatever their status, in the columns the import
+    reads (the import itself is the district's)."""
 
     form_class = FormatForm
     layout = "layouts/console.html"
@@ -55,7 +56,7 @@ class VenueExportView(AdminRequiredMixin, ExportView):
     back_label = gettext_lazy("Venues")
 
     def table(self, form):
-        return venues_table(Venue.objects.all())
+        return venues_table(console_venues(self.request.user))
 
 
 # -- Keeping an upload between the steps

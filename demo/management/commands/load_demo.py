@@ -9,6 +9,7 @@ ROLE_LABELS = {
     "manager": "场所管理员 venue manager",
     "system_admin": "系统管理员 system admin",
     "representative": "职工代表 workers' representative",
+    "organization_admin": "区妇联管理员 women's federation admin",
 }
 URLS = [
     ("用户端 user end", "http://127.0.0.1:8000/"),
