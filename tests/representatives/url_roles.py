@@ -6,7 +6,7 @@ the proposer of a submitted proposal; the admin is in every congress's office
 it, so its private pages are 404s for them.
 """
 
-from tests.role_table import DONE, admins_only, everyone, own_booking, signed_in
+from tests.role_table import DONE, district_only, everyone, own_booking, signed_in
 
 # Shorthands for the rows: tests/role_table.py.
 
@@ -85,8 +85,8 @@ TABLE = {
     "representatives:session_close": (session, everyone(405)),
     "representatives:congress": (congress, everyone(200)),
     "representatives:congress_setup": (congress, OFFICE),
-    "console:congress_list": ({}, admins_only()),
-    "console:congress_setup": (congress, admins_only()),
+    "console:congress_list": ({}, district_only()),
+    "console:congress_setup": (congress, district_only()),
 }
 
 # name: {role: status} for an empty form
@@ -109,6 +109,6 @@ POST_TABLE = {
     # No honours is a valid end of a session.
     "representatives:session_close": {**OFFICE, "admin": DONE},
     "representatives:congress_setup": {**OFFICE, "admin": 302},
-    "console:congress_list": admins_only(200),
-    "console:congress_setup": admins_only(302),
+    "console:congress_list": district_only(200),
+    "console:congress_setup": district_only(302),
 }

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.role_table import (
-    admins_only,
+    district_only,
     everyone,
     managers_only,
     own_booking,
-    post_admins,
+    post_district,
     post_managers,
     post_own,
     post_signed_in,
@@ -186,13 +186,13 @@ TABLE = {
     "manage:team_activities": ({}, managers_only(other=200)),
     "manage:team_activity_link": (_activity, MANAGERS_POST_ONLY),
     "manage:team_activity_hours": (_team_activity, MANAGERS_POST_ONLY),
-    "console:volunteer_requests": ({}, admins_only()),
-    "console:volunteer_points_table": ({}, admins_only()),
-    "console:volunteer_figures": ({}, admins_only()),
-    "console:volunteer_figures_csv": ({}, admins_only()),
-    "console:volunteer_orders": ({}, admins_only()),
-    "console:volunteer_order_dispute": (_confirmed_order, admins_only(405)),
-    "console:volunteer_points_adjust": ({}, admins_only()),
+    "console:volunteer_requests": ({}, district_only()),
+    "console:volunteer_points_table": ({}, district_only()),
+    "console:volunteer_figures": ({}, district_only()),
+    "console:volunteer_figures_csv": ({}, district_only()),
+    "console:volunteer_orders": ({}, district_only()),
+    "console:volunteer_order_dispute": (_confirmed_order, district_only(405)),
+    "console:volunteer_points_adjust": ({}, district_only()),
 }
 
 # name: {role: status} for an empty form
@@ -218,7 +218,7 @@ POST_TABLE = {
     "manage:reward_pick_up": post_managers(200, other=200),
     "manage:team_activity_link": post_managers(),  # an empty form: refused
     "manage:team_activity_hours": post_managers(),  # not over yet: refused
-    "console:volunteer_points_table": post_admins(200),
-    "console:volunteer_order_dispute": post_admins(),  # no reason: refused
-    "console:volunteer_points_adjust": post_admins(200),
+    "console:volunteer_points_table": post_district(200),
+    "console:volunteer_order_dispute": post_district(),  # no reason: refused
+    "console:volunteer_points_adjust": post_district(200),
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('venues', '0006_category_labels'),
+        ('venues', '0009_organization_admins'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('venues', '0006_category_labels'),
+        ('venues', '0008_public_holidays_and_holiday_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
