@@ -344,3 +344,12 @@ def test_a_handler_names_themselves_the_follower_and_the_applicant_sees_them(
     page = client.get(application.get_absolute_url()).content.decode()
     assert "Your contact" in page and "甲站长" in page
     assert Notification.objects.filter(user=worker, params__follower="甲站长").exists()
+
+
+@pytest.mark.parametrize("query", ["?state=bogus", "?page=abc", "?fast_track=%00"])
+def test_a_bad_queue_query_gets_a_page_not_an_error(client, manager_a, query):
+    client.force_login(manager_a)
+    response = client.get(reverse("manage:membership_queue") + query)
+    assert response.status_code == 200
+    if "bogus" in query:
+        assert "Please correct the filters." in response.content.decode()
