@@ -147,6 +147,16 @@ class MembershipApplication(models.Model):
     )
     due_at = models.DateTimeField(_("answer by"))
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # The named person who follows it through (a fast-track one, say) and whom
+    # the applicant sees as their contact.
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("followed by"),
+    )
     question = models.TextField(_("question"), max_length=1000, blank=True)
     answer = models.TextField(_("answer"), max_length=1000, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=200, blank=True)

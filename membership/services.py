@@ -57,12 +57,14 @@ def _handling_url(application: Application) -> str:
     return reverse("console:membership_application", args=[application.pk])
 
 
-def _tell_applicant(application: Application, title: str, *, note: str = "") -> None:
+def _tell_applicant(
+    application: Application, title: str, *, note: str = "", params=None
+) -> None:
     notify(
         user=application.user,
         kind=NotificationKind.MEMBERSHIP,
         title=title,
-        params={"union": application.union.name},
+        params={"union": application.union.name, **(params or {})},
         note=note,
         url=application.get_absolute_url(),
     )
@@ -238,6 +240,24 @@ def application_reject(*, application: Application, actor: User, reason: str) ->
         application,
         gettext_noop("Your application to %(union)s was not accepted"),
         note=reason,
+    )
+
+
+@transaction.atomic
+def application_follow(*, application: Application, actor: User) -> None:
+    """The handler names themselves the one who follows this application."""
+    _check_handler(actor, application)
+    if not application.is_open:
+        raise Refused(_("This application has been decided."), code="decided")
+    Application.objects.filter(pk=application.pk).update(follower=actor)
+    application.follower = actor
+    audit_record(
+        actor=actor, action="membershipapplication.follow", subject=application
+    )
+    _tell_applicant(
+        application,
+        gettext_noop("%(follower)s of %(union)s follows your application"),
+        params={"follower": str(actor)},
     )
 
 

@@ -38,6 +38,7 @@ manage_patterns = [
         name="membership_request_info",
     ),
     path("membership/<int:pk>/reject/", manage.reject, name="membership_reject"),
+    path("membership/<int:pk>/follow/", manage.follow, name="membership_follow"),
 ]
 
 console_patterns = [
@@ -59,6 +60,7 @@ console_patterns = [
         name="membership_request_info",
     ),
     path("membership/<int:pk>/reject/", console.reject, name="membership_reject"),
+    path("membership/<int:pk>/follow/", console.follow, name="membership_follow"),
     path("members/", console.MemberListView.as_view(), name="membership_members"),
     path(
         "members/<int:pk>/",

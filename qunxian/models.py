@@ -160,6 +160,7 @@ AUDIT_ACTIONS = {
     "membershipapplication.request_info": _("More information asked of an applicant"),
     "membershipapplication.answer": _("Applicant answered"),
     "membershipapplication.withdraw": _("Membership application withdrawn"),
+    "membershipapplication.follow": _("Follower of a membership application named"),
     "membership.renew": _("Membership renewed"),
     "membership.transfer": _("Membership transferred"),
     "membership.leave": _("Member left the union"),

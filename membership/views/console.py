@@ -60,6 +60,12 @@ def reject(request, pk):
 
 @admin_required
 @require_POST
+def follow(request, pk):
+    return handling.follow(request, console_applications(), pk, NAMESPACE)
+
+
+@admin_required
+@require_POST
 def bulk_approve(request):
     return handling.bulk_approve(request, console_applications(), NAMESPACE)
 

@@ -44,7 +44,7 @@ class QueueView(TemplateView):
         page = page_number(self.request)
         rows, has_next = page_of(
             applications.select_related(
-                "union", "venue", "town", "fast_track_list"
+                "union", "venue", "town", "fast_track_list", "follower"
             ).handling_order(now),
             page,
             PAGE_SIZE,
@@ -72,7 +72,7 @@ class HandlingView(DetailView):
 
     def get_queryset(self):
         return self.scope().select_related(
-            "union", "venue", "town", "user", "fast_track_list"
+            "union", "venue", "town", "user", "fast_track_list", "follower"
         )
 
     def get_context_data(self, **kwargs):
@@ -145,6 +145,14 @@ def reject(request, scope, pk, namespace):
         return _("Rejected: the applicant was told the reason.")
 
     return _step(request, scope, pk, namespace, act, RejectForm)
+
+
+def follow(request, scope, pk, namespace):
+    def act(application, data):
+        services.application_follow(application=application, actor=request.user)
+        return _("You follow this application; the applicant was told.")
+
+    return _step(request, scope, pk, namespace, act)
 
 
 def bulk_approve(request, scope, namespace):

@@ -52,5 +52,11 @@ def reject(request, pk):
 
 @manager_required
 @require_POST
+def follow(request, pk):
+    return handling.follow(request, managed_applications(request.user), pk, NAMESPACE)
+
+
+@manager_required
+@require_POST
 def bulk_approve(request):
     return handling.bulk_approve(request, managed_applications(request.user), NAMESPACE)

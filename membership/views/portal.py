@@ -131,7 +131,7 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         return own_applications(self.request.user).select_related(
-            "union", "venue", "town"
+            "union", "venue", "town", "follower"
         )
 
     def get_context_data(self, **kwargs):

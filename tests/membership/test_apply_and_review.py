@@ -328,3 +328,28 @@ def test_an_escalated_applicants_answer_alerts_the_district(client, worker, venu
     client.force_login(worker)
     client.post(reverse("membership:answer", args=[application.pk]), {"answer": "好"})
     assert Notification.objects.filter(user=admin, kind="alert").exists()
+
+
+def test_a_handler_names_themselves_the_follower_and_the_applicant_sees_them(
+    client, worker, manager_a, venue_a
+):
+    application = ApplicationFactory(user=worker, venue=venue_a)
+    client.force_login(manager_a)
+    client.post(reverse("manage:membership_follow", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.follower == manager_a
+    assert AuditEntry.objects.filter(action="membershipapplication.follow").exists()
+    assert "甲站长" in client.get(reverse("manage:membership_queue")).content.decode()
+    client.force_login(worker)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Your contact" in page and "甲站长" in page
+    assert Notification.objects.filter(user=worker, params__follower="甲站长").exists()
+
+
+@pytest.mark.parametrize("query", ["?state=bogus", "?page=abc", "?fast_track=%00"])
+def test_a_bad_queue_query_gets_a_page_not_an_error(client, manager_a, query):
+    client.force_login(manager_a)
+    response = client.get(reverse("manage:membership_queue") + query)
+    assert response.status_code == 200
+    if "bogus" in query:
+        assert "Please correct the filters." in response.content.decode()
