@@ -56,6 +56,7 @@ def pages():
     from notices.models import Notice
     from qunxian.models import User
     from venues.models import Space, Venue
+    from volunteering.models import HelpRequest, ServiceOrder, Team
 
     worker = User.objects.get(username="worker")
     manager = User.objects.get(username="manager")
@@ -71,6 +72,11 @@ def pages():
     any_activity = Activity.objects.order_by("-pk").first()
     notice = Notice.objects.order_by("-pk").first()
     venue_notice = Notice.objects.filter(venue=venue).order_by("-pk").first()
+    service_order = ServiceOrder.objects.filter(requester=worker).first() or (
+        ServiceOrder.objects.filter(team__members__user=worker).first()
+    )
+    team = Team.objects.joined_by(worker).first()
+    help_request = HelpRequest.objects.filter(venue__managers=manager).first()
 
     # The day sheet of the next day with bookings, to show some people.
     next_booked = (
@@ -149,6 +155,22 @@ def pages():
         ("admin", "activity-reach", one("console:activity_reach")),
         ("admin", "notices", one("console:notice_list")),
         ("admin", "notice-new", one("console:notice_create")),
+        ("worker", "volunteering", one("volunteering:home")),
+        ("worker", "help-report", one("volunteering:report", venue.pk)),
+        ("worker", "help-map", one("volunteering:map")),
+        ("worker", "teams", one("volunteering:team_list")),
+        ("worker", "order-new", one("volunteering:order_new")),
+        ("worker", "points", one("volunteering:points")),
+        ("worker", "rewards", one("volunteering:rewards")),
+        ("manager", "help-requests", one("manage:help_request_list")),
+        ("manager", "help-poster", one("manage:help_poster", venue.pk)),
+        ("manager", "reward-pick-up", one("manage:reward_pick_up")),
+        ("manager", "volunteer-activities", one("manage:team_activities")),
+        ("admin", "help-requests", one("console:volunteer_requests")),
+        ("admin", "volunteer-orders", one("console:volunteer_orders")),
+        ("admin", "volunteer-figures", one("console:volunteer_figures")),
+        ("admin", "points-table", one("console:volunteer_points_table")),
+        ("admin", "points-adjust", one("console:volunteer_points_adjust")),
     ]
     optional = [
         ("worker", "booking", booking, "bookings:detail"),
@@ -162,6 +184,9 @@ def pages():
         ("manager", "activity-signups", activity, "manage:activity_signups"),
         ("manager", "notice-edit", venue_notice, "manage:notice_edit"),
         ("admin", "appeal", district_appeal, "console:appeal_detail"),
+        ("worker", "service-order", service_order, "volunteering:order_detail"),
+        ("worker", "team", team, "volunteering:team_detail"),
+        ("manager", "help-request", help_request, "manage:help_request_detail"),
     ]
     rows += [
         (role, label, one(name, obj.pk)) for role, label, obj, name in optional if obj

@@ -39,14 +39,6 @@ def new_code() -> str:
 # 码上都: help requests from a venue's poster
 
 
-class HelpRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state__in=HelpRequest.OPEN)
-
-    def at_venues(self, venues):
-        return self.filter(venue__in=venues)
-
-
 class HelpRequest(models.Model):
     """A rider's report from the QR poster of a venue or rest station.
 
@@ -108,8 +100,6 @@ class HelpRequest(models.Model):
     reply = models.TextField(_("reply"), max_length=1000, blank=True)
     me_too_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-
-    objects = HelpRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -331,8 +321,6 @@ class ServiceOrder(models.Model):
         DONE = "done", _("Done, waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
-
-    TAKEN = (State.ACCEPTED, State.DONE, State.CONFIRMED)
 
     TRANSITIONS = {
         "accept": ((State.OPEN,), State.ACCEPTED),

@@ -192,14 +192,27 @@ def help_map(request):
         row["kind_label"], row["state_label"] = kinds[row["kind"]], states[row["state"]]
         cell["requests"].append(row)
         cell["open"] += row["state"] in HelpRequest.OPEN
-    listed = []
+    listed, shapes = [], []
     for name, cell in cells.items():
         lat, lng = h3.cell_to_latlng(name)
         listed.append(
             {"cell": name, "lat": round(lat, 4), "lng": round(lng, 4), **cell}
         )
+        shapes.append(
+            {
+                "boundary": [
+                    [round(a, 5), round(b, 5)] for a, b in h3.cell_to_boundary(name)
+                ],
+                "count": len(cell["requests"]),
+                "open": cell["open"],
+            }
+        )
     listed.sort(key=lambda cell: -len(cell["requests"]))
-    return render(request, "volunteering/help_map.html", {"cells": listed})
+    return render(
+        request,
+        "volunteering/help_map.html",
+        {"cells": listed, "shapes": shapes, "map_tiles": _map_tiles()},
+    )
 
 
 # Teams
