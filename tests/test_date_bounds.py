@@ -116,8 +116,10 @@ def date_fields(form):
 
 @pytest.fixture
 def context(db):
+    space = bookable_space()
     return {
-        "space": bookable_space(),
+        "space": space,
+        "venue": space.venue,
         "user": UserFactory(),
         "venues": Venue.objects.all(),
         "photo_count": 0,
@@ -144,6 +146,7 @@ def test_every_date_field_is_bounded_and_refuses_far_days(context):
         "ManagerBookingFilter.date",
         "ClosureForm.start_date",
         "ClosureForm.end_date",
+        "HolidayForm.date",
         "ActivityForm.starts_at",
         "ActivityForm.ends_at",
         "NoticeForm.published_at",
@@ -409,11 +412,11 @@ def test_manager_day_window_reaches_three_years_back_and_one_ahead():
     assert not valid(field, days(367).isoformat())
 
 
-def test_closure_window_is_a_month_back_to_two_years_ahead():
+def test_closure_window_is_a_month_back_to_two_years_ahead(db):
     from venues.forms import ClosureForm
 
     for name in ("start_date", "end_date"):
-        field = ClosureForm().fields[name]
+        field = ClosureForm(venue=VenueFactory()).fields[name]
         for n, allowed in ((-32, False), (-31, True), (730, True), (731, False)):
             assert valid(field, days(n).isoformat()) is allowed, (name, n)
 
