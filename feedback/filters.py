@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Appeal, Review
-from venues.models import Venue
+from feedback.models import Appeal, IndexSnapshot, Review
+from venues.models import Organization, Town, Venue
 from venues.permissions import managed_venues
 
 OPEN, OVERDUE = "open", "overdue"
@@ -107,3 +107,30 @@ class ConsoleReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["state", "venue"]
+
+
+class IndexRankingFilter(django_filters.FilterSet):
+    """The console ranking, narrowed to one organisation, category or town."""
+
+    organization = django_filters.ModelChoiceFilter(
+        field_name="venue__organization",
+        queryset=Organization.objects.all(),
+        label=_("Organisation"),
+        empty_label=_("Any"),
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="venue__category",
+        choices=Venue.Category.choices,
+        label=_("Category"),
+        empty_label=_("Any"),
+    )
+    town = django_filters.ModelChoiceFilter(
+        field_name="venue__town",
+        queryset=Town.objects.all(),
+        label=_("Street or town"),
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = IndexSnapshot
+        fields = ["organization", "category", "town"]

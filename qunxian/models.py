@@ -92,6 +92,7 @@ AUDIT_SUBJECTS = {
     "activity": pgettext_lazy("audit subject", "Activity"),
     "signup": _("Sign-up"),
     "notice": _("Notice"),
+    "indexweights": _("Index weights"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -117,6 +118,7 @@ AUDIT_ACTIONS = {
     "user.create": _("Account created"),
     "user.deactivate": _("Account deactivated"),
     "user.make_admin": _("Made a system admin"),
+    "index.weights": _("Index weights changed"),
     "space.rules": _("Booking rules changed"),
     "review.hide": _("Review hidden"),
     "review.unhide": _("Review shown again"),

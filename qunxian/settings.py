@@ -398,13 +398,5 @@ APPEAL_ACCEPT_DAYS = int(os.environ.get("APPEAL_ACCEPT_DAYS", 2))
 APPEAL_RESOLVE_DAYS = int(os.environ.get("APPEAL_RESOLVE_DAYS", 7))
 REVIEW_WALK_IN_INTERVAL_DAYS = 30
 
-# 服务先锋指数: the composite's weights (shown in the console). Raise
-# INDEX_FORMULA_VERSION whenever the formula or the activity weights change.
-INDEX_FORMULA_VERSION = 1
-INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-ACTIVITY_WEIGHTS = {
-    "views": 1,
-    "navigations": 3,
-    "attended": 5,
-    "activity_attendance": 5,
-}
+# 服务先锋指数: its weights and prior are versioned rows an admin edits in the
+# console (feedback.models.IndexWeights), not settings.
