@@ -210,6 +210,11 @@ class SignUp(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Ticked by a person whose gender or age we may not use, for an activity
+    # meant for some: they said they belong to its audience.
+    declared_in_audience = models.BooleanField(
+        _("declared to be in the audience"), default=False
+    )
     # Shown as a QR code to the person and scanned or typed at the door, as a
     # booking's is.
     check_in_code = models.CharField(
