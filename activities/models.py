@@ -253,3 +253,32 @@ class SignUpEvent(Event):
     states = SignUp.State
 
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
+
+
+class ReachSnapshot(models.Model):
+    """One month's count of a series' sign-ups in one group (an age band or a
+    gender), as computed then by `compute_reach`. Counts only: who signed up is
+    never stored here, and small groups are hidden when shown."""
+
+    class Dimension(models.TextChoices):
+        AGE = "age", _("Age")
+        GENDER = "gender", _("Gender")
+
+    period = models.DateField(help_text="First day of the month.")
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, related_name="reach"
+    )
+    dimension = models.CharField(max_length=6, choices=Dimension.choices)
+    group = models.CharField(max_length=10)
+    signups = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    attended_people = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "series", "dimension", "group"]
+        indexes = [models.Index(fields=["dimension", "period"])]
+
+    def __str__(self):
+        return f"{self.series} {self.period:%Y-%m} {self.dimension}={self.group}"
