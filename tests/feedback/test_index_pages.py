@@ -355,3 +355,29 @@ def test_breakdown_and_handling_query_counts_do_not_grow(
     fill(12)
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("manage:indexes"))
+
+
+def test_console_handling_query_count_does_not_grow(
+    client, admin_user, django_assert_max_num_queries
+):
+    weights = IndexWeights.objects.current()
+
+    def fill(count):
+        for n in range(count):
+            venue = VenueFactory(organization=OrganizationFactory(name=f"组织{n}"))
+            handled(venue, OCT, 3, 2, 5.0, 10.0)
+            OrganizationIndexSnapshot.objects.get_or_create(
+                organization=venue.organization, period=OCT, weights=weights
+            )
+
+    client.force_login(admin_user)
+    url = reverse("console:indexes_handling")
+    with freeze_time("2026-11-15 12:00:00+08:00"):
+        fill(2)
+        with django_assert_max_num_queries(10) as few:
+            client.get(url)
+        fill(20)
+        with django_assert_max_num_queries(len(few)):
+            client.get(url)
+        with django_assert_max_num_queries(len(few)):
+            client.get(url, {"category": Venue.Category.WORKERS_HOME})
