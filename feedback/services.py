@@ -381,10 +381,12 @@ def index_weights_change(*, actor: User, values: dict[str, float]) -> IndexWeigh
     """A new version of the weights; the old ones stay with their snapshots."""
     if not is_system_admin(actor):
         raise Refused(_("Only a district admin can change the weights."), code="role")
-    # Two admins saving at once would both take the next version; the lock on
-    # the newest row queues the second, which then takes the one after.
-    current = IndexWeights.objects.current()
-    current = IndexWeights.objects.select_for_update().get(pk=current.pk)
+    # Two admins saving at once would both take the next version. The lock on
+    # the newest row queues the second; once let in, it reads the newest again
+    # (a new statement sees what the first committed) and takes the one after.
+    newest = IndexWeights.objects.current()
+    IndexWeights.objects.select_for_update().filter(pk=newest.pk).first()
+    current = IndexWeights.objects.order_by("-version").first()
     changes = [
         f"{name}: {getattr(current, name):g} → {values[name]:g}"
         for name in WEIGHT_FIELDS

@@ -18,7 +18,6 @@ from feedback.indexes import compute_indexes, period_has_ended, weak_points
 from feedback.models import IndexSnapshot, IndexWeights, OrganizationIndexSnapshot
 from feedback.periods import (
     last_complete_month,
-    month_start,
     period_window,
     previous_month,
 )
@@ -116,7 +115,13 @@ class ConsoleIndexView(AdminRequiredMixin, TemplateView):
         )
         series = [(f"{row['period']:%Y-%m}", row["average"]) for row in reversed(trend)]
         # Every snapshot of a month was computed together, with one version.
-        first = ranking[0] if ranking else None
+        first = (
+            IndexSnapshot.objects.filter(period=period)
+            .select_related("weights")
+            .first()
+            if period
+            else None
+        )
         last_complete = last_complete_month()
         return super().get_context_data(
             period=period,
@@ -144,7 +149,7 @@ class ConsoleHandlingView(AdminRequiredMixin, TemplateView):
         filterset = IndexRankingFilter(
             self.request.GET, queryset=IndexSnapshot.objects.none()
         )
-        since = month_start(last_complete_month())
+        since = last_complete_month()
         for _month in range(HANDLING_MONTHS - 1):
             since = previous_month(since)
         groups = []
