@@ -68,15 +68,26 @@ def chosen_period(request):
     return period, periods
 
 
+def venue_snapshots(request):
+    """The venues' snapshots this admin sees: every page here starts from it."""
+    return IndexSnapshot.objects.all()
+
+
+def organization_snapshots(request):
+    """The organisations' snapshots this admin sees."""
+    return OrganizationIndexSnapshot.objects.all()
+
+
 def ranking_queryset(request, period):
     """The venues' snapshots of `period` that this admin's ranking shows."""
-    return IndexSnapshot.objects.ranking(period)
+    return venue_snapshots(request).ranking(period)
 
 
 def league_queryset(request, period):
     """The organisations' snapshots of `period` that this admin's league shows."""
     return (
-        OrganizationIndexSnapshot.objects.filter(period=period)
+        organization_snapshots(request)
+        .filter(period=period)
         .select_related("organization")
         .order_by("-composite", "organization__name")
     )
@@ -108,7 +119,8 @@ class ConsoleIndexView(AdminRequiredMixin, TemplateView):
             if snapshot.previous_composite is not None:
                 snapshot.change = snapshot.composite - snapshot.previous_composite
         trend = (
-            IndexSnapshot.objects.filter(provisional=False)
+            venue_snapshots(self.request)
+            .filter(provisional=False)
             .values("period")
             .annotate(average=Avg("composite"))
             .order_by("-period")[:TREND_MONTHS]
@@ -116,7 +128,8 @@ class ConsoleIndexView(AdminRequiredMixin, TemplateView):
         series = [(f"{row['period']:%Y-%m}", row["average"]) for row in reversed(trend)]
         # Every snapshot of a month was computed together, with one version.
         first = (
-            IndexSnapshot.objects.filter(period=period)
+            venue_snapshots(self.request)
+            .filter(period=period)
             .select_related("weights")
             .first()
             if period
@@ -158,7 +171,7 @@ class ConsoleHandlingView(AdminRequiredMixin, TemplateView):
             if any(data.values()):
                 snapshots = (
                     filterset.filter_queryset(
-                        IndexSnapshot.objects.filter(period__gte=since)
+                        venue_snapshots(self.request).filter(period__gte=since)
                     )
                     .select_related("venue")
                     .order_by("venue__name", "venue", "-period")
@@ -166,7 +179,8 @@ class ConsoleHandlingView(AdminRequiredMixin, TemplateView):
                 groups = grouped(snapshots, lambda s: s.venue)
             else:
                 snapshots = (
-                    OrganizationIndexSnapshot.objects.filter(period__gte=since)
+                    organization_snapshots(self.request)
+                    .filter(period__gte=since)
                     .select_related("organization")
                     .order_by("organization__name", "organization", "-period")
                 )
