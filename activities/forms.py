@@ -108,7 +108,9 @@ class ReasonForm(forms.Form):
 class SignUpForm(forms.Form):
     """The box a person ticks to say they belong to an activity's audience."""
 
-    in_audience = forms.BooleanField(required=False)
+    in_audience = forms.BooleanField(
+        label=_("I belong to this activity's audience"), required=False
+    )
 
     def __init__(self, *args, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
