@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from activities.audience import audience_label
 from activities.models import Activity, Series
 from qunxian.forms import BoundedDateTimeField, days_from_today
 from venues.models import Venue
@@ -103,3 +104,18 @@ class SeriesForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class SignUpForm(forms.Form):
+    """The box a person ticks to say they belong to an activity's audience."""
+
+    in_audience = forms.BooleanField(
+        label=_("I belong to this activity's audience"), required=False
+    )
+
+    def __init__(self, *args, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity is not None:
+            self.fields["in_audience"].label = _(
+                "I belong to this activity's audience: %(audience)s"
+            ) % {"audience": audience_label(activity)}

@@ -216,6 +216,11 @@ class SignUp(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Ticked by a person whose gender or age we may not use, for an activity
+    # meant for some: they said they belong to its audience.
+    declared_in_audience = models.BooleanField(
+        _("declared to be in the audience"), default=False
+    )
     # Shown as a QR code to the person and scanned or typed at the door, as a
     # booking's is.
     check_in_code = models.CharField(
@@ -254,3 +259,32 @@ class SignUpEvent(Event):
     states = SignUp.State
 
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
+
+
+class ReachSnapshot(models.Model):
+    """One month's count of a series' sign-ups in one group (an age band or a
+    gender), as computed then by `compute_reach`. Counts only: who signed up is
+    never stored here, and small groups are hidden when shown."""
+
+    class Dimension(models.TextChoices):
+        AGE = "age", _("Age")
+        GENDER = "gender", _("Gender")
+
+    period = models.DateField(help_text="First day of the month.")
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, related_name="reach"
+    )
+    dimension = models.CharField(max_length=6, choices=Dimension.choices)
+    group = models.CharField(max_length=10)
+    signups = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    attended_people = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "series", "dimension", "group"]
+        indexes = [models.Index(fields=["dimension", "period"])]
+
+    def __str__(self):
+        return f"{self.series} {self.period:%Y-%m} {self.dimension}={self.group}"

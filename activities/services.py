@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from activities.audience import audience_label, must_declare, outside_audience
 from activities.models import Activity, Series, SignUp
 from bookings.services import check_in_opens, too_early_to_check_in
 from qunxian.models import NotificationKind, User
@@ -258,9 +259,18 @@ def activity_cancel(*, activity: Activity, actor: User, reason: str = "") -> Act
 
 
 def signup_create(
-    *, activity: Activity, user: User, now: datetime.datetime | None = None
+    *,
+    activity: Activity,
+    user: User,
+    declared_in_audience: bool = False,
+    now: datetime.datetime | None = None,
 ) -> SignUp:
-    """A seat if one is free, else a place at the end of the waiting list."""
+    """A seat if one is free, else a place at the end of the waiting list.
+
+    Only for the activity's audience: refused when the person's shared gender
+    or age is outside it, and, when we may not use them, only if the person
+    declares they belong (`declared_in_audience`).
+    """
     now = now or timezone.now()
     if activity.members_only and not is_union_member(user):
         raise Refused(
@@ -278,6 +288,19 @@ def signup_create(
                 raise Refused(_("This activity has been cancelled."), code="cancelled")
             if locked.starts_at <= now:
                 raise Refused(_("This activity has already started."), code="started")
+            outside = outside_audience(locked, user)
+            if outside:
+                raise Refused(outside, code="audience")
+            declaring = must_declare(locked, user)
+            if declaring and not declared_in_audience:
+                raise Refused(
+                    _(
+                        "This activity is only for: %(audience)s. Confirm that "
+                        "you belong to it to sign up."
+                    )
+                    % {"audience": audience_label(locked)},
+                    code="declare",
+                )
             if SignUp.objects.active().filter(activity=locked, user=user).exists():
                 raise Refused(
                     _("You have already signed up for this activity."),
@@ -296,6 +319,7 @@ def signup_create(
                 activity=locked,
                 user=user,
                 state=State.CONFIRMED if confirmed else State.WAITLISTED,
+                declared_in_audience=declaring,
             )
             record_event(signup, actor=user, to_state=signup.state)
     except IntegrityError as error:  # the partial unique constraint

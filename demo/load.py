@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
-from demo.loaders.activities import load_activities
+from demo.loaders.activities import load_activities, load_reach
 from demo.loaders.bookings import load_requests, load_visits
 from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
 from demo.loaders.membership import load_membership
@@ -56,6 +56,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_membership(people, venues)
         summary |= load_volunteering(people, venues)
         load_indexes()
+        load_reach()
     summary["accounts"] = [*printed_accounts(), printed_account()]
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

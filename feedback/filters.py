@@ -1,9 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Appeal, Review
-from venues.models import Venue
-from venues.permissions import console_venues, managed_venues
+from feedback.models import Appeal, IndexSnapshot, Review
+from venues.models import Organization, Town, Venue
+from venues.permissions import console_organizations, console_venues, managed_venues
 
 OPEN, OVERDUE = "open", "overdue"
 APPEAL_STATES = [
@@ -23,6 +23,12 @@ def _console_venues(request):
     if not request:
         return Venue.objects.none()
     return console_venues(request.user).order_by("name")
+
+
+def _console_organizations(request):
+    if not request:
+        return Organization.objects.none()
+    return console_organizations(request.user)
 
 
 class AppealStateFilter(django_filters.FilterSet):
@@ -113,3 +119,30 @@ class ConsoleReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["state", "venue"]
+
+
+class IndexRankingFilter(django_filters.FilterSet):
+    """The console ranking, narrowed to one organisation, category or town."""
+
+    organization = django_filters.ModelChoiceFilter(
+        field_name="venue__organization",
+        queryset=_console_organizations,
+        label=_("Organisation"),
+        empty_label=_("Any"),
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="venue__category",
+        choices=Venue.Category.choices,
+        label=_("Category"),
+        empty_label=_("Any"),
+    )
+    town = django_filters.ModelChoiceFilter(
+        field_name="venue__town",
+        queryset=Town.objects.all(),
+        label=_("Street or town"),
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = IndexSnapshot
+        fields = ["organization", "category", "town"]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Appeal, Review
+from feedback.models import Appeal, IndexWeights, Review
 from feedback.services import MAX_REVIEW_PHOTOS
 from venues.images import MAX_UPLOAD_BYTES, ProcessedImage, process_image
 from venues.models import Venue
@@ -216,3 +216,38 @@ class ReviewHideForm(forms.Form):
         help_text=_("The author still sees the review, with this reason."),
         error_messages={"required": _("Please give a reason.")},
     )
+
+
+class IndexWeightsForm(forms.ModelForm):
+    """A new version of the weights, starting from the current one."""
+
+    class Meta:
+        model = IndexWeights
+        fields = [
+            "activity",
+            "good_review",
+            "handling",
+            "prior_weight",
+            "views",
+            "navigations",
+            "attended",
+            "activity_attendance",
+        ]
+        widgets = {
+            name: forms.NumberInput(attrs={"step": "any", "min": 0, "max": 1000})
+            for name in fields
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = [cleaned.get(name) for name in ("activity", "good_review", "handling")]
+        if None not in parts and abs(sum(parts) - 1) > 0.001:
+            raise ValidationError(
+                _("The three weights must add up to 1 (they add up to %(sum)s)."),
+                code="sum",
+                params={"sum": f"{sum(parts):g}"},
+            )
+        for name, value in list(cleaned.items()):
+            if value is not None and value > 1000:
+                self.add_error(name, _("At most 1000."))
+        return cleaned

@@ -1,46 +1,73 @@
 """The monthly indexes of every venue, computed in SQL and stored as snapshots.
 
 - activity 活跃度: views, navigation hand-offs, attended bookings and people
-  checked in at activities, weighted
-  (settings.ACTIVITY_WEIGHTS), then scaled so the busiest venue scores 100;
+  checked in at activities, each worth its points (`IndexWeights`), then
+  scaled so the busiest venue scores 100;
 - good-review rate 好评度: share of 4–5 star reviews written in the month;
 - handling rate 反馈受理度: share of the month's feedback accepted and resolved
   within their deadlines. Closed items stay in the denominator, so closing an
   item never raises the rate;
-- 服务先锋指数: the weighted mean (settings.INDEX_WEIGHTS) of the parts a venue
-  has; a part without data (no reviews, no feedback) drops out of the weights.
+- 服务先锋指数: the weighted mean of activity and the two rates' scores.
 
-Five statements whatever the number of venues: delete the period; insert one
-row per venue, joining one GROUP BY pass over each source table (so the work
-is one read of the month's rows); derive the rates; read the top activity;
-then scale the activity and weigh the composite.
+Formula 2 (`FORMULA_VERSION`): a rate enters the composite as a score pulled
+towards the district mean by a Bayesian prior of `m` pseudo-observations
+(`IndexWeights.prior_weight`):
+
+    score = 100 · (successes + m · mean) / (trials + m)
+
+so a venue without reviews or feedback scores the district mean, not nothing
+and not a perfect 100, and a few good reviews move it only part of the way.
+A part nobody in the district has data for leaves everyone's weights.
+
+A month that has not ended is refused unless asked for as provisional; a
+provisional snapshot is never the default period of the console.
+
+The statements do not grow with the venues: delete the period; insert one row
+per venue, joining one GROUP BY pass over each source table; derive the rates;
+read the top activity and the district's totals; pull the rates to the prior;
+weigh the composite; rank the month's handling times per venue and per
+organisation for the medians; then one row per organisation.
 """
 
 import datetime
+from collections import defaultdict
+from statistics import mean
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
+    Avg,
     Case,
     Count,
+    DurationField,
+    ExpressionWrapper,
     F,
     FloatField,
     Max,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Now
+from django.db.models.functions import Cast, Coalesce, Now, NullIf, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking
-from feedback.models import Appeal, IndexSnapshot, Review
+from feedback.models import (
+    Appeal,
+    IndexSnapshot,
+    IndexWeights,
+    OrganizationIndexSnapshot,
+    Review,
+)
 from feedback.periods import month_start, next_month
+from qunxian.workflow import Refused
 from venues.models import Venue, VenueDailyStat
 
+FORMULA_VERSION = 2
 GOOD_ENOUGH = 80  # a rate under this is called out to the venue
 LOW_ACTIVITY = 20
 
@@ -67,17 +94,84 @@ def _rate(part, whole):
     )
 
 
+def _pulled(successes: str, trials: str, prior: float | None, weight: float):
+    """100 · (successes + m · prior) / (trials + m); NULL where there is neither."""
+    if prior is None:
+        return Value(None, output_field=FloatField())
+    score = (Cast(F(successes), FloatField()) * 100.0 + weight * prior) / (
+        Cast(F(trials), FloatField()) + weight
+    )
+    if weight > 0:
+        return score
+    return Case(
+        When(**{f"{trials}__gt": 0}, then=score),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+def _weight_if(score: str, weight: float):
+    return Case(
+        When(**{f"{score}__isnull": False}, then=Value(weight)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _medians(appeals: QuerySet, group: str, end: str) -> dict:
+    """Median hours from submission to `end` per `group`, from its middle rows.
+
+    The database ranks each group's durations; only the one or two middle rows
+    of each group come back, so the work in Python is per group, not per row.
+    """
+    took = ExpressionWrapper(F(end) - F("created_at"), output_field=DurationField())
+    ranked = (
+        appeals.filter(**{f"{end}__isnull": False})
+        .annotate(
+            group_key=F(group),
+            took=took,
+            position=Window(
+                RowNumber(), partition_by=F(group), order_by=[took.asc(), F("pk")]
+            ),
+            size=Window(Count("pk"), partition_by=F(group)),
+        )
+        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
+        .order_by()
+        .values_list("group_key", "took")
+    )
+    middles = defaultdict(list)
+    for key, duration in ranked:
+        middles[key].append(duration.total_seconds() / 3600)
+    return {key: mean(hours) for key, hours in middles.items()}
+
+
+def period_has_ended(period: datetime.date, today: datetime.date | None = None):
+    return next_month(month_start(period)) <= (today or timezone.localdate())
+
+
 @transaction.atomic
-def compute_indexes(period: datetime.date) -> int:
-    """Compute (or recompute) every venue's snapshot for the month `period`."""
+def compute_indexes(period: datetime.date, *, provisional: bool = False) -> int:
+    """Compute (or recompute) every venue's snapshot for the month `period`.
+
+    A month that has not ended is refused unless `provisional`.
+    """
     period = month_start(period)
+    if not period_has_ended(period):
+        if not provisional:
+            raise Refused(
+                _("%(month)s has not ended yet: its indexes can only be provisional.")
+                % {"month": f"{period:%Y-%m}"},
+                code="not_ended",
+            )
+    else:
+        provisional = False
     zone = timezone.get_default_timezone()
     since = datetime.datetime.combine(period, datetime.time(), tzinfo=zone)
     until = datetime.datetime.combine(next_month(period), datetime.time(), tzinfo=zone)
-    weights = settings.INDEX_WEIGHTS
-    activity_weights = settings.ACTIVITY_WEIGHTS
+    weights = IndexWeights.objects.current()
 
     IndexSnapshot.objects.filter(period=period).delete()
+    OrganizationIndexSnapshot.objects.filter(period=period).delete()
 
     stats = VenueDailyStat.objects.filter(date__gte=period, date__lt=next_month(period))
     attended = Booking.objects.filter(
@@ -86,7 +180,9 @@ def compute_indexes(period: datetime.date) -> int:
     reviews = Review.objects.visible().filter(
         created_at__gte=since, created_at__lt=until
     )
-    appeals = Appeal.objects.filter(created_at__gte=since, created_at__lt=until)
+    appeals = Appeal.objects.filter(
+        created_at__gte=since, created_at__lt=until, venue__isnull=False
+    )
     in_time = Q(
         state__in=[Appeal.State.RESOLVED, Appeal.State.CONFIRMED],
         accepted_at__lte=F("accept_due"),
@@ -115,6 +211,7 @@ def compute_indexes(period: datetime.date) -> int:
             appeals,
             "venue",
             appeals=Count("pk"),
+            accepted=Count("pk", filter=Q(accepted_at__lte=F("accept_due"))),
             in_time=Count("pk", filter=in_time),
             closed=Count("pk", filter=Q(state=Appeal.State.CLOSED)),
             overdue=Count("pk", filter=overdue),
@@ -123,6 +220,7 @@ def compute_indexes(period: datetime.date) -> int:
     values = {
         "venue_id": "v.id",
         "period": "%s",
+        "provisional": "%s",
         "views": "COALESCE(s.views, 0)",
         "navigations": "COALESCE(s.navigations, 0)",
         "attended": "COALESCE(b.attended, 0)",
@@ -132,21 +230,16 @@ def compute_indexes(period: datetime.date) -> int:
         "review_count": "COALESCE(r.reviews, 0)",
         "good_review_count": "COALESCE(r.good, 0)",
         "appeal_count": "COALESCE(a.appeals, 0)",
+        "appeals_accepted_in_time": "COALESCE(a.accepted, 0)",
         "appeals_handled_in_time": "COALESCE(a.in_time, 0)",
         "appeals_closed": "COALESCE(a.closed, 0)",
         "appeals_overdue": "COALESCE(a.overdue, 0)",
         "composite": "0",
         "formula_version": "%s",
-        "weights": "%s",
+        "weights_id": "%s",
         "computed_at": "%s",
     }
-    weights_field = IndexSnapshot._meta.get_field("weights")
-    params = [
-        period,
-        settings.INDEX_FORMULA_VERSION,
-        weights_field.get_db_prep_value(weights, connection),  # jsonb on PostgreSQL
-        timezone.now(),
-    ]
+    params = [period, provisional, FORMULA_VERSION, weights.pk, timezone.now()]
     joins = []
     for alias, (sql, part_params) in parts.items():
         joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.venue_key = v.id")
@@ -165,35 +258,106 @@ def compute_indexes(period: datetime.date) -> int:
 
     snapshots = IndexSnapshot.objects.filter(period=period)
     snapshots.update(
-        activity_raw=F("views") * activity_weights["views"]
-        + F("navigations") * activity_weights["navigations"]
-        + F("attended") * activity_weights["attended"]
-        + F("activity_attendance") * activity_weights["activity_attendance"],
+        activity_raw=F("views") * weights.views
+        + F("navigations") * weights.navigations
+        + F("attended") * weights.attended
+        + F("activity_attendance") * weights.activity_attendance,
         good_review_rate=_rate("good_review_count", "review_count"),
         handling_rate=_rate("appeals_handled_in_time", "appeal_count"),
     )
-    top = snapshots.aggregate(top=Max("activity_raw"))["top"] or 0
-    activity = (
-        F("activity_raw") * (100.0 / top)
-        if top
-        else Value(0.0, output_field=FloatField())
+    district = snapshots.aggregate(
+        top=Max("activity_raw"),
+        reviews=Sum("review_count"),
+        good=Sum("good_review_count"),
+        appeals=Sum("appeal_count"),
+        in_time=Sum("appeals_handled_in_time"),
     )
-    has_reviews = Case(When(review_count__gt=0, then=Value(1.0)), default=Value(0.0))
-    has_appeals = Case(When(appeal_count__gt=0, then=Value(1.0)), default=Value(0.0))
+    top = district["top"] or 0
+    prior_review = (
+        district["good"] * 100 / district["reviews"] if district["reviews"] else None
+    )
+    prior_handling = (
+        district["in_time"] * 100 / district["appeals"] if district["appeals"] else None
+    )
     snapshots.update(
-        activity=activity,
-        composite=(
-            activity * weights["activity"]
-            + Coalesce(F("good_review_rate"), Value(0.0)) * weights["good_review"]
-            + Coalesce(F("handling_rate"), Value(0.0)) * weights["handling"]
-        )
-        / (
-            Value(weights["activity"])
-            + has_reviews * weights["good_review"]
-            + has_appeals * weights["handling"]
+        activity=F("activity_raw") * (100.0 / top)
+        if top
+        else Value(0.0, output_field=FloatField()),
+        prior_good_review=Value(prior_review, output_field=FloatField()),
+        prior_handling=Value(prior_handling, output_field=FloatField()),
+        good_review_score=_pulled(
+            "good_review_count", "review_count", prior_review, weights.prior_weight
+        ),
+        handling_score=_pulled(
+            "appeals_handled_in_time",
+            "appeal_count",
+            prior_handling,
+            weights.prior_weight,
         ),
     )
+    weighed = (
+        F("activity") * weights.activity
+        + Coalesce(F("good_review_score"), Value(0.0)) * weights.good_review
+        + Coalesce(F("handling_score"), Value(0.0)) * weights.handling
+    ) / NullIf(
+        Value(weights.activity)
+        + _weight_if("good_review_score", weights.good_review)
+        + _weight_if("handling_score", weights.handling),
+        Value(0.0),
+    )
+    snapshots.update(composite=Coalesce(weighed, Value(0.0)))
+
+    _record_handling_times(period, appeals, snapshots)
+    _organization_snapshots(period, provisional, weights, appeals)
     return inserted
+
+
+def _record_handling_times(period, appeals, snapshots) -> None:
+    accept = _medians(appeals, "venue", "accepted_at")
+    resolve = _medians(appeals, "venue", "resolved_at")
+    timed = list(snapshots.filter(venue__in=accept.keys() | resolve.keys()))
+    for snapshot in timed:
+        snapshot.median_accept_hours = accept.get(snapshot.venue_id)
+        snapshot.median_resolve_hours = resolve.get(snapshot.venue_id)
+    IndexSnapshot.objects.bulk_update(
+        timed, ["median_accept_hours", "median_resolve_hours"], batch_size=500
+    )
+
+
+def _organization_snapshots(period, provisional, weights, appeals) -> None:
+    group = "venue__organization"
+    accept = _medians(appeals, group, "accepted_at")
+    resolve = _medians(appeals, group, "resolved_at")
+    totals = (
+        IndexSnapshot.objects.filter(period=period)
+        .values(group)
+        .annotate(
+            venue_count=Count("pk"),
+            activity=Avg("activity"),
+            composite=Avg("composite"),
+            review_count=Sum("review_count"),
+            good_review_count=Sum("good_review_count"),
+            appeal_count=Sum("appeal_count"),
+            appeals_accepted_in_time=Sum("appeals_accepted_in_time"),
+            appeals_handled_in_time=Sum("appeals_handled_in_time"),
+        )
+        .order_by()
+    )
+    rows = []
+    for row in totals:
+        organization = row.pop(group)
+        rows.append(
+            OrganizationIndexSnapshot(
+                organization_id=organization,
+                period=period,
+                provisional=provisional,
+                weights=weights,
+                median_accept_hours=accept.get(organization),
+                median_resolve_hours=resolve.get(organization),
+                **row,
+            )
+        )
+    OrganizationIndexSnapshot.objects.bulk_create(rows, batch_size=500)
 
 
 def weak_points(snapshot: IndexSnapshot) -> list[str]:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -9,7 +10,7 @@ from bookings.models import Booking
 from feedback.periods import previous_month
 from qunxian.models import Event
 from qunxian.private_media import private_storage
-from venues.models import Venue
+from venues.models import Organization, Venue
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -229,6 +230,95 @@ class AppealEvent(Event):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
 
 
+class IndexWeightsQuerySet(models.QuerySet):
+    def current(self) -> "IndexWeights":
+        """The newest version; the first one (the defaults) if none was saved."""
+        newest = self.order_by("-version").first()
+        return newest or self.get_or_create(version=1)[0]
+
+
+class IndexWeights(models.Model):
+    """One version of the index's weights and prior, never edited in place.
+
+    An admin's change is a new row with the next version, and every snapshot
+    points at the version it was computed with, so history keeps its meaning.
+    `prior_weight` is the Bayesian prior: the number of pseudo-observations at
+    the district mean that every venue's review and handling rates start from.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    activity = models.FloatField(
+        _("weight of activity"), default=0.4, validators=[MinValueValidator(0)]
+    )
+    good_review = models.FloatField(
+        _("weight of the good-review rate"),
+        default=0.3,
+        validators=[MinValueValidator(0)],
+    )
+    handling = models.FloatField(
+        _("weight of feedback handling"), default=0.3, validators=[MinValueValidator(0)]
+    )
+    views = models.FloatField(
+        _("points per view"), default=1, validators=[MinValueValidator(0)]
+    )
+    navigations = models.FloatField(
+        _("points per navigation"), default=3, validators=[MinValueValidator(0)]
+    )
+    attended = models.FloatField(
+        _("points per attended booking"), default=5, validators=[MinValueValidator(0)]
+    )
+    activity_attendance = models.FloatField(
+        _("points per person checked in at an activity"),
+        default=5,
+        validators=[MinValueValidator(0)],
+    )
+    prior_weight = models.FloatField(
+        _("weight of the prior"),
+        default=5,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "How many reviews or feedback items at the district mean each venue's "
+            "rates start from."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IndexWeightsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(activity__gte=0, good_review__gte=0, handling__gte=0)
+                & Q(views__gte=0, navigations__gte=0, attended__gte=0)
+                & Q(activity_attendance__gte=0, prior_weight__gte=0),
+                name="index_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(activity__gt=0) | Q(good_review__gt=0) | Q(handling__gt=0),
+                name="index_weights_some_part",
+            ),
+        ]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    @property
+    def parts(self) -> dict[str, float]:
+        return {
+            "activity": self.activity,
+            "good_review": self.good_review,
+            "handling": self.handling,
+        }
+
+
 class IndexSnapshotQuerySet(models.QuerySet):
     def ranking(self, period):
         """The period's snapshots, best first, each with last month's composite."""
@@ -237,24 +327,50 @@ class IndexSnapshotQuerySet(models.QuerySet):
         ).values("composite")[:1]
         return (
             self.filter(period=period)
-            .select_related("venue__organization")
+            .select_related("venue__organization", "venue__town", "weights")
             .annotate(previous_composite=Subquery(before))
             .order_by("-composite", "venue__name")
         )
 
     def periods(self):
-        return self.order_by("-period").values_list("period", flat=True).distinct()
+        """(period, provisional) of every computed month, newest first."""
+        return self.order_by("-period").values_list("period", "provisional").distinct()
 
 
-class IndexSnapshot(models.Model):
+class HandlingFigures(models.Model):
+    """How fast a month's feedback was handled: what both snapshots share."""
+
+    appeal_count = models.PositiveIntegerField(default=0)
+    appeals_accepted_in_time = models.PositiveIntegerField(default=0)
+    appeals_handled_in_time = models.PositiveIntegerField(default=0)
+    median_accept_hours = models.FloatField(null=True, blank=True)
+    median_resolve_hours = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def accepted_in_time_rate(self) -> float | None:
+        if not self.appeal_count:
+            return None
+        return self.appeals_accepted_in_time * 100 / self.appeal_count
+
+
+class IndexSnapshot(HandlingFigures):
     """A venue's indexes for one period (a month), as computed then.
 
-    Stores the formula version and weights it was computed with, so a change of
-    weights never rewrites history silently; recomputing a period replaces it.
+    Keeps the formula version and the weights it was computed with, so a change
+    of weights never rewrites history silently; recomputing a period replaces
+    it. A provisional snapshot is of a month that had not ended yet.
+
+    The rates (`good_review_rate`, `handling_rate`) are the plain shares; the
+    scores that enter the composite are the same shares pulled towards the
+    district mean (`prior_*`) by `weights.prior_weight` pseudo-observations.
     """
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="indexes")
     period = models.DateField(help_text="First day of the month.")
+    provisional = models.BooleanField(default=False)
     views = models.PositiveIntegerField(default=0)
     navigations = models.PositiveIntegerField(default=0)
     attended = models.PositiveIntegerField(default=0)
@@ -264,14 +380,22 @@ class IndexSnapshot(models.Model):
     review_count = models.PositiveIntegerField(default=0)
     good_review_count = models.PositiveIntegerField(default=0)
     good_review_rate = models.FloatField(null=True, help_text="0–100; none: no reviews")
-    appeal_count = models.PositiveIntegerField(default=0)
-    appeals_handled_in_time = models.PositiveIntegerField(default=0)
+    good_review_score = models.FloatField(
+        null=True, help_text="0–100, pulled to the prior; none: no reviews anywhere"
+    )
+    prior_good_review = models.FloatField(null=True, help_text="district mean, 0–100")
     appeals_closed = models.PositiveIntegerField(default=0)
     appeals_overdue = models.PositiveIntegerField(default=0)
     handling_rate = models.FloatField(null=True, help_text="0–100; none: no feedback")
+    handling_score = models.FloatField(
+        null=True, help_text="0–100, pulled to the prior; none: no feedback anywhere"
+    )
+    prior_handling = models.FloatField(null=True, help_text="district mean, 0–100")
     composite = models.FloatField(help_text="服务先锋指数, 0–100")
     formula_version = models.PositiveSmallIntegerField()
-    weights = models.JSONField()
+    weights = models.ForeignKey(
+        IndexWeights, on_delete=models.PROTECT, related_name="snapshots"
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     objects = IndexSnapshotQuerySet.as_manager()
@@ -287,3 +411,46 @@ class IndexSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.venue} {self.period:%Y-%m}: {self.composite:.1f}"
+
+
+class OrganizationIndexSnapshot(HandlingFigures):
+    """An organisation's month (4+X league table): its venues' mean index and
+    their feedback handling taken together."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="indexes"
+    )
+    period = models.DateField(help_text="First day of the month.")
+    provisional = models.BooleanField(default=False)
+    venue_count = models.PositiveIntegerField(default=0)
+    activity = models.FloatField(default=0, help_text="mean of its venues'")
+    composite = models.FloatField(default=0, help_text="mean of its venues'")
+    review_count = models.PositiveIntegerField(default=0)
+    good_review_count = models.PositiveIntegerField(default=0)
+    weights = models.ForeignKey(
+        IndexWeights, on_delete=models.PROTECT, related_name="organization_snapshots"
+    )
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "-composite"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period"], name="index_organization_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.period:%Y-%m}: {self.composite:.1f}"
+
+    @property
+    def good_review_rate(self) -> float | None:
+        if not self.review_count:
+            return None
+        return self.good_review_count * 100 / self.review_count
+
+    @property
+    def handling_rate(self) -> float | None:
+        if not self.appeal_count:
+            return None
+        return self.appeals_handled_in_time * 100 / self.appeal_count

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
-from feedback.models import Appeal, Review, ReviewPhoto
+from feedback.models import Appeal, IndexWeights, Review, ReviewPhoto
 from qunxian.caching import bump_version
 from qunxian.models import NotificationKind, User
-from qunxian.services import notify, notify_handlers
+from qunxian.roles import is_system_admin
+from qunxian.services import audit_record, notify, notify_handlers
 from qunxian.workflow import Refused, record_event, transition
 from venues.cache import DIRECTORY_VERSION
 from venues.images import ProcessedImage
@@ -361,3 +362,46 @@ def feedback_alerts_send(*, now: datetime.datetime | None = None) -> int:
                 key=f"appeal:{appeal.pk}:{deadline}:{moment:%Y%m%d%H%M}",
             )
     return sent
+
+
+# -- The index's weights
+
+WEIGHT_FIELDS = (
+    "activity",
+    "good_review",
+    "handling",
+    "prior_weight",
+    "views",
+    "navigations",
+    "attended",
+    "activity_attendance",
+)
+
+
+@transaction.atomic
+def index_weights_change(*, actor: User, values: dict[str, float]) -> IndexWeights:
+    """A new version of the weights; the old ones stay with their snapshots."""
+    if not is_system_admin(actor):
+        raise Refused(_("Only a district admin can change the weights."), code="role")
+    # Two admins saving at once would both take the next version. The lock on
+    # the newest row queues the second; once let in, it reads the newest again
+    # (a new statement sees what the first committed) and takes the one after.
+    newest = IndexWeights.objects.current()
+    IndexWeights.objects.select_for_update().filter(pk=newest.pk).first()
+    current = IndexWeights.objects.order_by("-version").first()
+    changes = [
+        f"{name}: {getattr(current, name):g} → {values[name]:g}"
+        for name in WEIGHT_FIELDS
+        if getattr(current, name) != values[name]
+    ]
+    if not changes:
+        raise Refused(_("These are the weights already in use."), code="unchanged")
+    weights = IndexWeights.objects.create(
+        version=current.version + 1,
+        created_by=actor,
+        **{name: values[name] for name in WEIGHT_FIELDS},
+    )
+    audit_record(
+        actor=actor, action="index.weights", subject=weights, details="; ".join(changes)
+    )
+    return weights

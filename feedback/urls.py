@@ -57,6 +57,16 @@ console_patterns = [
     path("indexes/", indexes.ConsoleIndexView.as_view(), name="indexes"),
     path("indexes/export.csv", indexes.ranking_csv, name="indexes_csv"),
     path("indexes/compute/", indexes.compute, name="indexes_compute"),
+    path(
+        "indexes/weights/",
+        indexes.ConsoleIndexWeightsView.as_view(),
+        name="indexes_weights",
+    ),
+    path(
+        "indexes/handling/",
+        indexes.ConsoleHandlingView.as_view(),
+        name="indexes_handling",
+    ),
     # -- console feedback pages --
     path("feedback/", console.AppealListView.as_view(), name="appeal_list"),
     path(

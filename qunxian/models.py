@@ -101,6 +101,7 @@ AUDIT_SUBJECTS = {
     "serviceorder": _("Service order"),
     "redemption": _("Reward redemption"),
     "pointstable": _("Points table"),
+    "indexweights": _("Index weights"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -130,6 +131,7 @@ AUDIT_ACTIONS = {
     "user.create": _("Account created"),
     "user.deactivate": _("Account deactivated"),
     "user.make_admin": _("Made a system admin"),
+    "index.weights": _("Index weights changed"),
     "space.rules": _("Booking rules changed"),
     "review.hide": _("Review hidden"),
     "review.unhide": _("Review shown again"),

@@ -417,13 +417,5 @@ MEMBERSHIP_ANSWER_WORKING_DAYS = int(
 MEMBERSHIP_FAST_TRACK_DAYS = int(os.environ.get("MEMBERSHIP_FAST_TRACK_DAYS", 90))
 MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("MEMBERSHIP_LAPSE_DAYS", 365))
 
-# 服务先锋指数: the composite's weights (shown in the console). Raise
-# INDEX_FORMULA_VERSION whenever the formula or the activity weights change.
-INDEX_FORMULA_VERSION = 1
-INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-ACTIVITY_WEIGHTS = {
-    "views": 1,
-    "navigations": 3,
-    "attended": 5,
-    "activity_attendance": 5,
-}
+# 服务先锋指数: its weights and prior are versioned rows an admin edits in the
+# console (feedback.models.IndexWeights), not settings.

@@ -250,6 +250,8 @@ TABLE = {
     "console:indexes": ({}, admins_only()),
     "console:indexes_csv": ({}, admins_only(404)),  # nothing computed yet
     "console:indexes_compute": ({}, district_only(405)),
+    "console:indexes_weights": ({}, district_only()),
+    "console:indexes_handling": ({}, admins_only()),
     # -- console venue, organisation, manager and audit pages (issue 3) go here --
     "console:venue_list": ({}, admins_only()),
     "console:venue_create": ({}, admins_only()),
@@ -448,6 +450,7 @@ POST_TABLE = {
     "manage:notice_delete": post_managers(),
     # The system-admin end
     "console:indexes_compute": post_district(),
+    "console:indexes_weights": post_district(200),  # an empty form: its errors
     "console:venue_create": post_admins(200),
     "console:venue_import": post_district(200),  # the empty form, with its error
     "console:venue_import_confirm": post_district(),  # a forged token: nothing

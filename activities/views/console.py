@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -11,7 +12,8 @@ from activities import reports, services
 from activities.forms import SeriesForm
 from activities.models import SignUp
 from activities.permissions import console_activities, console_series, console_signups
-from qunxian.roles import ConsoleRequiredMixin
+from feedback.periods import month_start, previous_month
+from qunxian.roles import ConsoleRequiredMixin, is_system_admin
 from venues.permissions import console_organizations
 
 State = SignUp.State
@@ -64,16 +66,33 @@ class SeriesListView(ConsoleRequiredMixin, FormView):
         return redirect("console:activity_series")
 
 
+REACH_MONTHS = 6
+
+
 class ReachReportView(ConsoleRequiredMixin, TemplateView):
+    """Whom each of the console's series reaches: over all time, and month by
+    month as `compute_reach` stored it."""
+
     template_name = "console/activities/reach_report.html"
 
     def get_context_data(self, **kwargs):
-        signups = console_signups(self.request.user)
+        user = self.request.user
+        signups = console_signups(user)
+        # The district's tables include the activities of no series.
+        series = None if is_system_admin(user) else console_series(user)
+        this_month = month_start(timezone.localdate())
+        since = this_month
+        for _month in range(REACH_MONTHS - 1):
+            since = previous_month(since)
         return super().get_context_data(
             age_bands=[label for _key, label in reports.AGE_BANDS],
             genders=[label for _key, label in reports.GENDERS],
             by_age=reports.reach_table("age", signups),
             by_gender=reports.reach_table("gender", signups),
+            age_by_month=reports.reach_by_month("age", since, series),
+            gender_by_month=reports.reach_by_month("gender", since, series),
+            this_month=this_month,
+            months=REACH_MONTHS,
             min_group=reports.MIN_GROUP,
             **kwargs,
         )

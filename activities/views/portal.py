@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from activities.audience import order_for_user
+from activities.audience import must_declare, order_for_user, outside_audience
 from activities.filters import ActivityFilter
+from activities.forms import SignUpForm
 from activities.models import Activity, SignUp
 from activities.permissions import own_signups
 from activities.services import signup_cancel, signup_create
@@ -97,6 +98,10 @@ class ActivityDetailView(DetailView):
             waiting_count=activity.signups.filter(state=State.WAITLISTED).count(),
             other_venues=list(activity.other_venues.all()),
             can_sign_up=open_for_signup and mine is None,
+            outside_audience=outside_audience(activity, self.request.user),
+            signup_form=SignUpForm(activity=activity)
+            if must_declare(activity, self.request.user)
+            else None,
             can_cancel=open_for_signup
             and mine is not None
             and mine.state in (State.CONFIRMED, State.WAITLISTED),
@@ -108,8 +113,12 @@ class ActivityDetailView(DetailView):
 @login_required
 def sign_up(request, pk):
     activity = get_object_or_404(visible_activities(), pk=pk)
+    form = SignUpForm(request.POST)
+    declared = form.is_valid() and form.cleaned_data["in_audience"]
     try:
-        signup = signup_create(activity=activity, user=request.user)
+        signup = signup_create(
+            activity=activity, user=request.user, declared_in_audience=declared
+        )
     except Refused as refused:
         messages.error(request, refused.message)
     else:

@@ -14,7 +14,9 @@ from functools import partial
 
 from django.utils import timezone
 
+from activities.audience import outside_audience
 from activities.models import Activity, Series, SignUp
+from activities.reports import compute_reach
 from activities.services import (
     activity_create,
     series_create,
@@ -23,6 +25,7 @@ from activities.services import (
 )
 from demo.loaders import DATA, demo_row, seeded
 from demo.loaders.accounts import People
+from feedback.periods import month_start, previous_month
 from venues.models import Organization, Venue
 
 ACTIVITIES_JSON = DATA / "activities.json"
@@ -79,14 +82,20 @@ def _activity(spec: dict, series: Series, venues: dict[str, Venue], people: Peop
         # A past activity was published a fortnight ahead.
         now=starts_at - datetime.timedelta(days=14) if past else None,
     )
-    signing_up = rng.sample(people.residents[1:], spec["signups"])
-    if spec.get("worker"):
+    # Only people of the audience sign up; those whose age or gender we may
+    # not use say they belong, as the sign-up page asks them to.
+    eligible = [p for p in people.residents[1:] if not outside_audience(activity, p)]
+    signing_up = rng.sample(eligible, min(spec["signups"], len(eligible)))
+    if spec.get("worker") and not outside_audience(activity, people.worker):
         signing_up.insert(rng.randrange(len(signing_up) + 1), people.worker)
     for n, person in enumerate(signing_up):
         # A week ahead, an hour apart: the waiting list's order.
         signed_up = starts_at - datetime.timedelta(days=7) + datetime.timedelta(hours=n)
         signup = signup_create(
-            activity=activity, user=person, now=signed_up if past else None
+            activity=activity,
+            user=person,
+            declared_in_audience=True,
+            now=signed_up if past else None,
         )
         if past and signup.state == SignUp.State.CONFIRMED:
             if person == people.worker or rng.random() < ATTENDANCE:
@@ -119,3 +128,14 @@ def load_activities(people: People, venues: dict[str, Venue]) -> dict[str, int]:
             )
             counts["activities"] += activity is not None
     return counts
+
+
+REACH_MONTHS = 4  # the month under way and the three before
+
+
+def load_reach() -> None:
+    """Whom each series reached, month by month, from the sign-ups above."""
+    period = month_start(timezone.localdate())
+    for _month in range(REACH_MONTHS):
+        compute_reach(period)
+        period = previous_month(period)

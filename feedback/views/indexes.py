@@ -1,7 +1,6 @@
 import csv
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Avg
 from django.http import Http404, HttpResponse
@@ -10,23 +9,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from feedback.charts import trend_chart
-from feedback.indexes import compute_indexes, weak_points
-from feedback.models import IndexSnapshot
-from feedback.periods import last_complete_month, period_window
+from feedback.filters import IndexRankingFilter
+from feedback.forms import IndexWeightsForm
+from feedback.indexes import compute_indexes, period_has_ended, weak_points
+from feedback.models import IndexSnapshot, IndexWeights, OrganizationIndexSnapshot
+from feedback.periods import (
+    last_complete_month,
+    period_window,
+    previous_month,
+)
 from feedback.permissions import console_snapshots
-from qunxian.forms import BoundedDateField
+from feedback.services import WEIGHT_FIELDS, index_weights_change
+from qunxian.forms import BoundedDateField, add_service_error
 from qunxian.roles import (
+    AdminRequiredMixin,
     ConsoleRequiredMixin,
     ManagerRequiredMixin,
     admin_required,
     console_required,
 )
-from venues.permissions import managed_venues
+from qunxian.workflow import Refused
+from venues.permissions import console_organizations, managed_venues
 
 TREND_MONTHS = 12
+HANDLING_MONTHS = 6
 WEIGHT_LABELS = {
     "activity": gettext_lazy("Activity"),
     "good_review": gettext_lazy("Good-review rate"),
@@ -50,49 +59,190 @@ class PeriodForm(forms.Form):
 
 
 def chosen_period(request):
-    """The month asked for, or the newest computed one; None before any."""
+    """The month asked for, or the newest final one; and the computed months.
+
+    A provisional month (one computed before it ended) is shown only when
+    asked for by name: the default is always a month that is over.
+    """
     form = PeriodForm(request.GET)
     if not form.is_valid():
         raise Http404(_("No such month."))
     periods = list(IndexSnapshot.objects.periods()[: TREND_MONTHS * 3])
-    period = form.cleaned_data["period"] or (periods[0] if periods else None)
-    if period is not None and period not in periods:
+    final = [period for period, provisional in periods if not provisional]
+    period = form.cleaned_data["period"] or (final[0] if final else None)
+    if period is not None and period not in dict(periods):
         raise Http404(_("The indexes of this month have not been computed."))
     return period, periods
 
 
+def venue_snapshots(request):
+    """The venues' snapshots this console sees: every page here starts from it."""
+    return console_snapshots(request.user)
+
+
+def organization_snapshots(request):
+    """The organisations' snapshots this console sees."""
+    return OrganizationIndexSnapshot.objects.filter(
+        organization__in=console_organizations(request.user)
+    )
+
+
+def ranking_queryset(request, period):
+    """The venues' snapshots of `period` that this admin's ranking shows."""
+    return venue_snapshots(request).ranking(period)
+
+
+def league_queryset(request, period):
+    """The organisations' snapshots of `period` that this admin's league shows."""
+    return (
+        organization_snapshots(request)
+        .filter(period=period)
+        .select_related("organization")
+        .order_by("-composite", "organization__name")
+    )
+
+
+def weights_shown(weights: IndexWeights) -> list[tuple[str, float]]:
+    """Each part's label and its share of the composite, 0–1."""
+    total = sum(weights.parts.values()) or 1
+    return [(WEIGHT_LABELS[name], w / total) for name, w in weights.parts.items()]
+
+
 class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):
-    """服务先锋指数: the ranking, each part, the change, the district's trend."""
+    """服务先锋指数: the ranking, each part, the change, the league of the
+    organisations, the district's trend, and how it is all made."""
 
     template_name = "console/indexes/ranking.html"
 
     def get_context_data(self, **kwargs):
         period, periods = chosen_period(self.request)
-        snapshots = console_snapshots(self.request.user)
-        ranking = list(snapshots.ranking(period)) if period else []
+        filterset = IndexRankingFilter(
+            self.request.GET,
+            queryset=IndexSnapshot.objects.none(),
+            request=self.request,
+        )
+        ranking, league = [], []
+        if period and filterset.is_valid():
+            filterset.queryset = ranking_queryset(self.request, period)
+            ranking = list(filterset.qs)
+            league = list(league_queryset(self.request, period))
         for snapshot in ranking:
             if snapshot.previous_composite is not None:
                 snapshot.change = snapshot.composite - snapshot.previous_composite
         trend = (
-            snapshots.values("period")
+            venue_snapshots(self.request)
+            .filter(provisional=False)
+            .values("period")
             .annotate(average=Avg("composite"))
             .order_by("-period")[:TREND_MONTHS]
         )
         series = [(f"{row['period']:%Y-%m}", row["average"]) for row in reversed(trend)]
+        # Every snapshot of a month was computed together, with one version.
+        first = (
+            venue_snapshots(self.request)
+            .filter(period=period)
+            .select_related("weights")
+            .first()
+            if period
+            else None
+        )
+        last_complete = last_complete_month()
         return super().get_context_data(
             period=period,
+            provisional=dict(periods).get(period, False),
             periods=periods,
+            filter=filterset,
             ranking=ranking,
+            league=league,
+            about=first,
+            weights=weights_shown(first.weights) if first else [],
             chart=trend_chart(series) if series else None,
-            weights=[
-                (WEIGHT_LABELS[name], weight)
-                for name, weight in settings.INDEX_WEIGHTS.items()
-            ],
-            activity_weights=settings.ACTIVITY_WEIGHTS,
-            formula_version=settings.INDEX_FORMULA_VERSION,
-            last_complete=last_complete_month(),
+            last_complete=last_complete,
+            last_complete_missing=last_complete not in dict(periods),
+            can_recompute=period is not None and period_has_ended(period),
             **kwargs,
         )
+
+
+class ConsoleHandlingView(ConsoleRequiredMixin, TemplateView):
+    """Feedback handling over time: per organisation, or per venue of one."""
+
+    template_name = "console/indexes/handling.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = IndexRankingFilter(
+            self.request.GET,
+            queryset=IndexSnapshot.objects.none(),
+            request=self.request,
+        )
+        since = last_complete_month()
+        for _month in range(HANDLING_MONTHS - 1):
+            since = previous_month(since)
+        groups = []
+        if filterset.is_valid():
+            data = filterset.form.cleaned_data
+            if any(data.values()):
+                snapshots = (
+                    filterset.filter_queryset(
+                        venue_snapshots(self.request).filter(period__gte=since)
+                    )
+                    .select_related("venue")
+                    .order_by("venue__name", "venue", "-period")
+                )
+                groups = grouped(snapshots, lambda s: s.venue)
+            else:
+                snapshots = (
+                    organization_snapshots(self.request)
+                    .filter(period__gte=since)
+                    .select_related("organization")
+                    .order_by("organization__name", "organization", "-period")
+                )
+                groups = grouped(snapshots, lambda s: s.organization)
+        return super().get_context_data(
+            filter=filterset, groups=groups, months=HANDLING_MONTHS, **kwargs
+        )
+
+
+def grouped(snapshots, key) -> list[tuple]:
+    groups = {}
+    for snapshot in snapshots:
+        groups.setdefault(key(snapshot), []).append(snapshot)
+    return list(groups.items())
+
+
+class ConsoleIndexWeightsView(AdminRequiredMixin, FormView):
+    """The weights and the prior: each change is a new version, audited."""
+
+    template_name = "console/indexes/weights.html"
+    form_class = IndexWeightsForm
+
+    def get_initial(self):
+        current = IndexWeights.objects.current()
+        return {name: getattr(current, name) for name in WEIGHT_FIELDS}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            versions=IndexWeights.objects.select_related("created_by")[:TREND_MONTHS],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            weights = index_weights_change(
+                actor=self.request.user, values=form.cleaned_data
+            )
+        except Refused as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Version %(version)d of the weights is saved; it applies from the "
+                "next computation."
+            )
+            % {"version": weights.version},
+        )
+        return redirect("console:indexes_weights")
 
 
 @admin_required
@@ -105,13 +255,21 @@ def compute(request):
             messages.error(request, error)
         return redirect("console:indexes")
     period = form.cleaned_data["period"] or last_complete_month()
-    count = compute_indexes(period)
+    try:
+        count = compute_indexes(period)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("console:indexes")
     messages.success(
         request,
         _("The indexes of %(month)s were computed for %(count)d venues.")
         % {"month": f"{period:%Y-%m}", "count": count},
     )
     return redirect(f"{reverse('console:indexes')}?period={period:%Y-%m}")
+
+
+def optional(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
 
 
 @console_required
@@ -137,15 +295,24 @@ def ranking_csv(request):
             _("Attended bookings"),
             _("Good-review rate"),
             _("Reviews"),
+            _("Good-review score"),
             _("Feedback handling"),
             _("Feedback items"),
             _("Closed without resolution"),
+            _("Handling score"),
+            _("Accepted in time"),
+            _("Median hours to accept"),
+            _("Median hours to resolve"),
             _("Service pioneer index"),
             _("Change from last month"),
         ]
     )
-    snapshots = console_snapshots(request.user).ranking(period)
-    for rank, s in enumerate(snapshots, start=1):
+    filterset = IndexRankingFilter(
+        request.GET, queryset=ranking_queryset(request, period), request=request
+    )
+    if not filterset.is_valid():
+        raise Http404(_("No such organisation, category or town."))
+    for rank, s in enumerate(filterset.qs, start=1):
         change = (
             None if s.previous_composite is None else s.composite - s.previous_composite
         )
@@ -158,11 +325,16 @@ def ranking_csv(request):
                 s.views,
                 s.navigations,
                 s.attended,
-                "" if s.good_review_rate is None else f"{s.good_review_rate:.1f}",
+                optional(s.good_review_rate),
                 s.review_count,
-                "" if s.handling_rate is None else f"{s.handling_rate:.1f}",
+                optional(s.good_review_score),
+                optional(s.handling_rate),
                 s.appeal_count,
                 s.appeals_closed,
+                optional(s.handling_score),
+                optional(s.accepted_in_time_rate),
+                optional(s.median_accept_hours),
+                optional(s.median_resolve_hours),
                 f"{s.composite:.1f}",
                 "" if change is None else f"{change:+.1f}",
             ]
@@ -171,14 +343,17 @@ def ranking_csv(request):
 
 
 class ManageIndexView(ManagerRequiredMixin, TemplateView):
-    """定期反馈: each of my venues' breakdown, its trend and what pulled it down."""
+    """定期反馈: each of my venues' breakdown, its trend, its handling month by
+    month and what pulled it down. Provisional months are left out."""
 
     template_name = "manage/indexes/breakdown.html"
 
     def get_context_data(self, **kwargs):
         venues = list(managed_venues(self.request.user).order_by("name"))
-        snapshots = IndexSnapshot.objects.filter(venue__in=venues).order_by(
-            "venue", "-period"
+        snapshots = (
+            IndexSnapshot.objects.filter(venue__in=venues, provisional=False)
+            .select_related("weights")
+            .order_by("venue", "-period")
         )
         by_venue = {venue.pk: [] for venue in venues}
         for snapshot in snapshots:
@@ -192,6 +367,8 @@ class ManageIndexView(ManagerRequiredMixin, TemplateView):
                 {
                     "venue": venue,
                     "latest": latest,
+                    "weights": weights_shown(latest.weights) if latest else [],
+                    "handling": by_venue[venue.pk][:HANDLING_MONTHS],
                     "weak_points": weak_points(latest) if latest else [],
                     "chart": trend_chart(
                         [(f"{s.period:%Y-%m}", s.composite) for s in history]
@@ -200,11 +377,4 @@ class ManageIndexView(ManagerRequiredMixin, TemplateView):
                     else None,
                 }
             )
-        return super().get_context_data(
-            reports=reports,
-            weights=[
-                (WEIGHT_LABELS[name], weight)
-                for name, weight in settings.INDEX_WEIGHTS.items()
-            ],
-            **kwargs,
-        )
+        return super().get_context_data(reports=reports, **kwargs)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('venues', '0007_space_members_only'),
+        ('venues', '0010_space_members_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

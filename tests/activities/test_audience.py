@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.audience import order_for_user
-from activities.models import Activity
+from activities.models import Activity, SignUp
+from activities.services import signup_create
+from qunxian.workflow import Refused
 from tests.activities.factories import ActivityFactory, soon
 from tests.factories import UserFactory
 
@@ -100,3 +102,96 @@ def test_list_page_without_consent_has_no_for_you_label(client, activities):
     )
     page = client.get(reverse("activities:list")).content.decode()
     assert "data-for-you" not in page
+
+
+# -- At sign-up: the audience is enforced
+
+
+def sign_up(client, user, activity, **data):
+    client.force_login(user)
+    return client.post(
+        reverse("activities:sign_up", args=[activity.pk]), data, follow=True
+    )
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def women_only():
+    return ActivityFactory(title="亲子乐", gender="female", min_age=25, max_age=45)
+
+
+def test_a_consenting_man_is_refused_for_women_only(client, women_only):
+    man = UserFactory(profile_consent=True, gender="male", birth_year=born_aged(35))
+    client.force_login(man)
+    page = client.get(women_only.get_absolute_url()).content.decode()
+    assert reverse("activities:sign_up", args=[women_only.pk]) not in page
+    response = sign_up(client, man, women_only, in_audience="on")
+    assert not SignUp.objects.exists()
+    [message] = messages_of(response)
+    assert "25–45" in message
+    assert str(Activity.Gender.FEMALE.label) in message
+
+
+@pytest.mark.parametrize("age", [24, 46, 70])
+def test_a_consenting_woman_outside_the_ages_is_refused(client, women_only, age):
+    woman = UserFactory(
+        profile_consent=True, gender="female", birth_year=born_aged(age)
+    )
+    sign_up(client, woman, women_only, in_audience="on")
+    assert not SignUp.objects.exists()
+
+
+def test_a_consenting_woman_in_the_ages_signs_up_without_declaring(client, women_only):
+    woman = UserFactory(profile_consent=True, gender="female", birth_year=born_aged(30))
+    client.force_login(woman)
+    page = client.get(women_only.get_absolute_url())
+    assert page.context["signup_form"] is None
+    sign_up(client, woman, women_only)
+    signup = SignUp.objects.get()
+    assert signup.user == woman and not signup.declared_in_audience
+
+
+def test_without_consent_the_person_declares_they_belong(client, women_only):
+    # a man without consent: we may not use his gender, so we ask
+    person = UserFactory(profile_consent=False, gender="male", birth_year=1990)
+    client.force_login(person)
+    page = client.get(women_only.get_absolute_url())
+    form = page.context["signup_form"]
+    assert form is not None and "25–45" in form.fields["in_audience"].label
+    assert 'name="in_audience"' in page.content.decode()
+
+    response = sign_up(client, person, women_only)
+    assert not SignUp.objects.exists()
+    [message] = messages_of(response)
+    assert "25–45" in message
+
+    sign_up(client, person, women_only, in_audience="on")
+    assert SignUp.objects.get().declared_in_audience
+
+
+def test_consent_without_a_birth_year_declares_for_an_age_band(client, women_only):
+    woman = UserFactory(profile_consent=True, gender="female", birth_year=None)
+    sign_up(client, woman, women_only)
+    assert not SignUp.objects.exists()
+    sign_up(client, woman, women_only, in_audience="on")
+    assert SignUp.objects.get().declared_in_audience
+
+
+def test_an_activity_for_everyone_asks_nothing(client):
+    activity = ActivityFactory()
+    person = UserFactory()
+    client.force_login(person)
+    assert client.get(activity.get_absolute_url()).context["signup_form"] is None
+    sign_up(client, person, activity)
+    assert not SignUp.objects.get().declared_in_audience
+
+
+def test_the_service_refuses_outside_the_audience_whatever_the_page(women_only):
+    man = UserFactory(profile_consent=True, gender="male", birth_year=born_aged(30))
+    with pytest.raises(Refused) as refused:
+        signup_create(activity=women_only, user=man, declared_in_audience=True)
+    assert refused.value.code == "audience"
+    assert women_only.seats_taken == 0

@@ -1,11 +1,15 @@
 """The console's reach report: counts only, small groups hidden as '<5'."""
 
+import datetime
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from activities import services
-from activities.reports import HIDDEN, reach_table
+from activities.models import ReachSnapshot
+from activities.reports import HIDDEN, reach_by_month, reach_table
 from tests.activities.factories import ActivityFactory, SeriesFactory
 from tests.factories import UserFactory
 
@@ -90,3 +94,49 @@ def test_report_page_shows_the_hidden_marker_not_the_count(
     assert "&lt;5" in page
     table = page.split('id="reach-gender"')[1].split("</table>")[0]
     assert ">6<" not in table and ">3<" not in table
+
+
+# -- Month by month, from what compute_reach stored
+
+
+def test_reach_is_counted_month_by_month_and_hidden_when_small(
+    client, admin_user, manager_a, venue_a, django_assert_max_num_queries
+):
+    series = SeriesFactory(name="亲子乐系列活动")
+    this_month = timezone.localtime().replace(day=1, hour=12)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    now = ActivityFactory(venue=venue_a, series=series, seats=30)
+    for _n in range(6):
+        services.signup_create(
+            activity=now, user=aged(30, gender="female", profile_consent=True)
+        )
+    earlier = ActivityFactory(venue=venue_a, series=series, seats=30)
+    for _n in range(2):
+        services.signup_create(
+            activity=earlier, user=aged(30, gender="female", profile_consent=True)
+        )
+    # when they took place: this month and the last
+    now.starts_at, now.ends_at = this_month, this_month + datetime.timedelta(hours=2)
+    now.save()
+    earlier.starts_at = last_month
+    earlier.ends_at = last_month + datetime.timedelta(hours=2)
+    earlier.save()
+
+    call_command("compute_reach")
+    assert ReachSnapshot.objects.filter(dimension="gender").count() == 2
+
+    [item] = reach_by_month("gender", last_month.date())
+    assert item.series == series
+    assert [row.period for row in item.months] == [this_month.date(), last_month.date()]
+    assert [c.shown for c in item.months[0].signups] == ["6", "0", "0"]
+    assert [c.shown for c in item.months[1].signups] == [HIDDEN, "0", "0"]
+
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("console:activity_reach")).content.decode()
+    table = page.split('id="reach-gender-month-1"')[1].split("</table>")[0]
+    assert ">6<" in table and "&lt;5" in table and ">2<" not in table
+
+    # recomputing a month replaces it
+    call_command("compute_reach", "--period", f"{last_month:%Y-%m}")
+    assert ReachSnapshot.objects.filter(dimension="gender").count() == 2

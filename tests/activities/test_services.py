@@ -32,8 +32,6 @@ def new_activity(manager, venue, **overrides):
         "ends_at": soon(2, 2),
         "seats": 3,
         "series": SeriesFactory(),
-        "min_age": 25,
-        "max_age": 45,
     }
     return services.activity_create(**{**fields, **overrides})
 

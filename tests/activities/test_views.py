@@ -122,11 +122,13 @@ def test_manager_publishes_then_worker_signs_up_and_is_checked_in(
         "manage:activity_signups", args=[activity.pk]
     )
 
-    client.force_login(worker)
-    response = client.post(reverse("activities:sign_up", args=[activity.pk]))
+    client.force_login(worker)  # who shared no age: declares they are 25–45
+    response = client.post(
+        reverse("activities:sign_up", args=[activity.pk]), {"in_audience": "on"}
+    )
     assert response.status_code == 302
     signup = SignUp.objects.get(user=worker)
-    assert signup.state == State.CONFIRMED
+    assert signup.state == State.CONFIRMED and signup.declared_in_audience
     detail = client.get(activity.get_absolute_url())
     assert detail.context["signup"] == signup
 
@@ -191,7 +193,9 @@ def make_activities(count, venue, worker):
         )
         activity.other_venues.add(VenueFactory())
         services.signup_create(activity=activity, user=worker)
-        services.signup_create(activity=activity, user=UserFactory())
+        services.signup_create(
+            activity=activity, user=UserFactory(), declared_in_audience=True
+        )
 
 
 def test_pages_take_the_same_queries_for_3_as_for_30_activities(

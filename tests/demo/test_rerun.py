@@ -105,7 +105,10 @@ def test_what_the_demo_worker_did_by_hand_survives_a_rerun(demo, client):
         .filter(seats_taken__lt=10)
         .first()
     )
-    client.post(reverse("activities:sign_up", args=[activity.pk]))
+    # (declaring they belong, should the activity be meant for some)
+    client.post(
+        reverse("activities:sign_up", args=[activity.pk]), {"in_audience": "on"}
+    )
     signup = SignUp.objects.get(user=worker, activity=activity)
     before = snapshot()
 

@@ -3,19 +3,27 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils.translation import gettext
+from freezegun import freeze_time
 
-from feedback.models import IndexSnapshot
-from tests.factories import VenueFactory
+from feedback.indexes import FORMULA_VERSION, compute_indexes
+from feedback.models import IndexSnapshot, IndexWeights, OrganizationIndexSnapshot
+from feedback.periods import previous_month
+from qunxian.models import AuditEntry
+from tests.factories import OrganizationFactory, TownFactory, VenueFactory
+from venues.models import Venue, VenueDailyStat
 
+NOV = datetime.date(2026, 11, 1)
 OCT, SEP = datetime.date(2026, 10, 1), datetime.date(2026, 9, 1)
 
 
 def snapshot(venue, period, composite, **fields):
     defaults = {
         "activity": composite,
-        "formula_version": 1,
-        "weights": {"activity": 0.4, "good_review": 0.3, "handling": 0.3},
+        "formula_version": 2,
+        "weights": IndexWeights.objects.current(),
     }
     return IndexSnapshot.objects.create(
         venue=venue, period=period, composite=composite, **{**defaults, **fields}
@@ -112,3 +120,264 @@ def test_computing_is_for_admins_only(client, manager_a, venue_a):
     client.force_login(manager_a)
     assert client.post(reverse("console:indexes_compute")).status_code == 403
     assert not IndexSnapshot.objects.exists()
+
+
+# -- Provisional months, the period picker and the filters
+
+
+@freeze_time("2026-12-01 09:00:00+08:00")
+def test_a_provisional_month_is_never_the_default(client, admin_user, venue_a):
+    call_command("compute_indexes", "--period", "2026-11")
+    call_command("compute_indexes", "--period", "2026-12", "--provisional")
+    client.force_login(admin_user)
+    response = client.get(reverse("console:indexes"))
+    assert response.context["period"] == NOV
+    page = response.content.decode()
+    assert page.count('name="period"') >= 1
+    assert page.count("<select") == 4  # one month picker, three filters
+    response = client.get(reverse("console:indexes"), {"period": "2026-12"})
+    assert response.context["provisional"]
+    assert gettext("(provisional)") in response.content.decode()
+
+
+@freeze_time("2026-12-01 09:00:00+08:00")
+def test_only_provisional_months_leave_no_default(client, admin_user, venue_a):
+    call_command("compute_indexes", "--period", "2026-12", "--provisional")
+    client.force_login(admin_user)
+    response = client.get(reverse("console:indexes"))
+    assert response.status_code == 200
+    assert response.context["period"] is None
+
+
+@freeze_time("2026-12-01 09:00:00+08:00")
+def test_the_console_refuses_to_compute_a_month_under_way(client, admin_user, venue_a):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("console:indexes_compute"), {"period": "2026-12"}, follow=True
+    )
+    assert "2026-12" in response.content.decode()
+    assert not IndexSnapshot.objects.exists()
+
+
+def test_the_page_states_the_formula_the_weights_version_and_the_prior(
+    client, admin_user, venue_a
+):
+    compute_indexes(OCT)
+    client.force_login(admin_user)
+    page = client.get(reverse("console:indexes"), {"period": "2026-10"})
+    text = page.content.decode()
+    weights = IndexWeights.objects.current()
+    assert (
+        gettext("Formula version %(formula)s, weights version %(version)s.")
+        % {
+            "formula": FORMULA_VERSION,
+            "version": weights.version,
+        }
+        in text
+    )
+    assert "(all + 5)" in text  # the prior's weight, in the formula
+
+
+def test_ranking_filters_by_organisation_category_and_town(client, admin_user):
+    women = OrganizationFactory(name="区妇联", kind="women")
+    town = TownFactory(name="东港街道")
+    home = VenueFactory(organization=women, category=Venue.Category.YOUTH_HOME)
+    away = VenueFactory(town=town)
+    for venue in (home, away):
+        snapshot(venue, OCT, 50)
+    client.force_login(admin_user)
+    url = reverse("console:indexes")
+
+    def shown(**query):
+        response = client.get(url, {"period": "2026-10", **query})
+        assert response.status_code == 200
+        return [s.venue for s in response.context["ranking"]]
+
+    assert shown(organization=women.pk) == [home]
+    assert shown(category=Venue.Category.YOUTH_HOME) == [home]
+    assert shown(town=town.pk) == [away]
+    assert shown(town="nonsense") == []  # an error on the form, nothing else
+    response = client.get(
+        reverse("console:indexes_csv"), {"period": "2026-10", "town": town.pk}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [away.name]
+
+
+def test_league_ranks_the_organisations(client, admin_user, venue_a):
+    women = OrganizationFactory(name="区妇联", kind="women")
+    for _n in range(2):
+        VenueDailyStat.objects.create(
+            venue=VenueFactory(organization=women), date=OCT, views=10
+        )
+    compute_indexes(OCT)
+    client.force_login(admin_user)
+    response = client.get(reverse("console:indexes"), {"period": "2026-10"})
+    league = response.context["league"]
+    assert [(o.organization, o.venue_count) for o in league] == [
+        (women, 2),
+        (venue_a.organization, 1),
+    ]
+    assert "区妇联" in response.content.decode()
+
+
+# -- Weights
+
+
+WEIGHTS = {
+    "activity": "0.2",
+    "good_review": "0.4",
+    "handling": "0.4",
+    "prior_weight": "10",
+    "views": "1",
+    "navigations": "3",
+    "attended": "5",
+    "activity_attendance": "5",
+}
+
+
+def test_admin_changes_the_weights_as_a_new_audited_version(
+    client, admin_user, venue_a
+):
+    compute_indexes(OCT)
+    client.force_login(admin_user)
+    response = client.post(reverse("console:indexes_weights"), WEIGHTS)
+    assert response.status_code == 302
+    first, second = IndexWeights.objects.order_by("version")
+    assert (first.activity, first.prior_weight) == (0.4, 5)  # not edited in place
+    assert (second.version, second.activity, second.prior_weight) == (2, 0.2, 10)
+    assert second.created_by == admin_user
+    entry = AuditEntry.objects.get(action="index.weights")
+    assert "prior_weight: 5 → 10" in entry.details
+    assert IndexSnapshot.objects.get(venue=venue_a, period=OCT).weights == first
+    compute_indexes(SEP)
+    assert IndexSnapshot.objects.get(venue=venue_a, period=SEP).weights == second
+    page = client.get(reverse("console:indexes_weights")).content.decode()
+    assert 'value="0.2"' in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"activity": "0.5"},  # sums to 1.2
+        {"prior_weight": "-1"},
+        {"views": "abc"},
+        {"navigations": "5000"},
+        {},  # the weights already in use
+    ],
+)
+def test_bad_weights_are_refused_and_change_nothing(client, admin_user, change):
+    client.force_login(admin_user)
+    current = {**WEIGHTS, "activity": "0.4", "good_review": "0.3", "handling": "0.3"}
+    current["prior_weight"] = "5"
+    response = client.post(reverse("console:indexes_weights"), {**current, **change})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert IndexWeights.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="index.weights").exists()
+
+
+def test_a_manager_cannot_change_the_weights(client, manager_a):
+    client.force_login(manager_a)
+    assert client.post(reverse("console:indexes_weights"), WEIGHTS).status_code == 403
+    assert IndexWeights.objects.count() == 1
+
+
+# -- Handling over time
+
+
+def handled(venue, period, count, accepted, accept_hours, resolve_hours):
+    return snapshot(
+        venue,
+        period,
+        60,
+        appeal_count=count,
+        appeals_accepted_in_time=accepted,
+        median_accept_hours=accept_hours,
+        median_resolve_hours=resolve_hours,
+    )
+
+
+def test_manager_sees_handling_month_by_month(client, manager_a, venue_a):
+    handled(venue_a, SEP, 4, 2, 30.0, 100.0)
+    handled(venue_a, OCT, 5, 5, 3.5, 20.0)
+    client.force_login(manager_a)
+    response = client.get(reverse("manage:indexes"))
+    [report] = response.context["reports"]
+    assert [s.period for s in report["handling"]] == [OCT, SEP]
+    page = response.content.decode()
+    assert "3.5" in page and "100.0" in page and "50%" in page
+
+
+def test_console_handling_by_organisation_then_by_venue(
+    client, admin_user, venue_a, django_assert_max_num_queries
+):
+    OrganizationIndexSnapshot.objects.create(
+        organization=venue_a.organization,
+        period=OCT,
+        weights=IndexWeights.objects.current(),
+        appeal_count=10,
+        appeals_accepted_in_time=9,
+        median_accept_hours=12.5,
+    )
+    handled(venue_a, OCT, 4, 1, 40.0, 150.0)
+    client.force_login(admin_user)
+    url = reverse("console:indexes_handling")
+    with freeze_time("2026-11-15 12:00:00+08:00"):
+        with django_assert_max_num_queries(8):
+            response = client.get(url)
+        [(organization, rows)] = response.context["groups"]
+        assert (
+            organization == venue_a.organization and rows[0].median_accept_hours == 12.5
+        )
+        assert "90%" in response.content.decode()
+        response = client.get(url, {"organization": venue_a.organization.pk})
+        [(venue, rows)] = response.context["groups"]
+        assert venue == venue_a and "25%" in response.content.decode()
+
+
+def test_breakdown_and_handling_query_counts_do_not_grow(
+    client, admin_user, manager_a, venue_a, django_assert_max_num_queries
+):
+    def fill(months):
+        period = OCT
+        for _n in range(months):
+            handled(venue_a, period, 3, 2, 5.0, 10.0)
+            handled(VenueFactory(), period, 3, 2, 5.0, 10.0)
+            period = previous_month(period)
+
+    client.force_login(manager_a)
+    IndexSnapshot.objects.all().delete()
+    fill(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("manage:indexes"))
+    IndexSnapshot.objects.all().delete()
+    fill(12)
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("manage:indexes"))
+
+
+def test_console_handling_query_count_does_not_grow(
+    client, admin_user, django_assert_max_num_queries
+):
+    weights = IndexWeights.objects.current()
+
+    def fill(count):
+        for n in range(count):
+            venue = VenueFactory(organization=OrganizationFactory(name=f"组织{n}"))
+            handled(venue, OCT, 3, 2, 5.0, 10.0)
+            OrganizationIndexSnapshot.objects.get_or_create(
+                organization=venue.organization, period=OCT, weights=weights
+            )
+
+    client.force_login(admin_user)
+    url = reverse("console:indexes_handling")
+    with freeze_time("2026-11-15 12:00:00+08:00"):
+        fill(2)
+        with django_assert_max_num_queries(10) as few:
+            client.get(url)
+        fill(20)
+        with django_assert_max_num_queries(len(few)):
+            client.get(url)
+        with django_assert_max_num_queries(len(few)):
+            client.get(url, {"category": Venue.Category.WORKERS_HOME})

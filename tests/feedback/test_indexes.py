@@ -8,10 +8,17 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from freezegun import freeze_time
 
 from bookings.models import Booking
-from feedback.indexes import compute_indexes
-from feedback.models import Appeal, IndexSnapshot, Review
+from feedback.indexes import FORMULA_VERSION, compute_indexes
+from feedback.models import (
+    Appeal,
+    IndexSnapshot,
+    IndexWeights,
+    OrganizationIndexSnapshot,
+    Review,
+)
 from feedback.periods import last_complete_month
 from tests.factories import BookingFactory, SpaceFactory, UserFactory, VenueFactory
 from venues.models import VenueDailyStat
@@ -50,14 +57,11 @@ def appeal(venue, *, state, accepted_in_time=True, resolved_in_time=True, day=3)
 
 
 @pytest.fixture
-def month(db, settings):
-    settings.INDEX_WEIGHTS = {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-    settings.ACTIVITY_WEIGHTS = {
-        "views": 1,
-        "navigations": 3,
-        "attended": 5,
-        "activity_attendance": 5,
-    }
+def month(db):
+    weights = IndexWeights.objects.current()  # version 1: the defaults
+    assert (weights.activity, weights.good_review, weights.handling) == (0.4, 0.3, 0.3)
+    assert (weights.views, weights.navigations, weights.attended) == (1, 3, 5)
+    assert (weights.activity_attendance, weights.prior_weight) == (5, 5)
     busy, quiet, silent = (VenueFactory(name=n) for n in ("忙", "静", "无声"))
     # busy: 100 views, 10 navigations, 4 attended → raw 150; quiet: raw 75
     VenueDailyStat.objects.create(venue=busy, date=PERIOD, views=60, navigations=4)
@@ -114,12 +118,78 @@ def test_parts_and_composite_have_the_known_values(month):
     assert (b.appeal_count, b.appeals_handled_in_time, b.appeals_closed) == (4, 2, 1)
     assert b.handling_rate == 50
     assert q.handling_rate is None
-    assert b.composite == pytest.approx(0.4 * 100 + 0.3 * 75 + 0.3 * 50)
-    # quiet has no feedback: its composite weighs activity and reviews only
-    assert q.composite == pytest.approx((0.4 * 50 + 0.3 * 50) / 0.7)
-    assert s.composite == 0
-    assert b.weights == {"activity": 0.4, "good_review": 0.3, "handling": 0.3}
-    assert b.formula_version >= 1
+    # The district: 4 good reviews of 6, 2 of 4 feedback items in time. Each
+    # rate is pulled to that mean by 5 pseudo-observations.
+    assert (b.prior_good_review, b.prior_handling) == (pytest.approx(400 / 6), 50)
+    assert b.good_review_score == pytest.approx((300 + 5 * 400 / 6) / 9)
+    assert q.good_review_score == pytest.approx((100 + 5 * 400 / 6) / 7)
+    assert s.good_review_score == pytest.approx(400 / 6)  # none: the mean
+    assert b.handling_score == q.handling_score == s.handling_score == 50
+    assert b.composite == pytest.approx(
+        0.4 * 100 + 0.3 * b.good_review_score + 0.3 * 50
+    )
+    assert q.composite == pytest.approx(0.4 * 50 + 0.3 * q.good_review_score + 15)
+    assert s.composite == pytest.approx(0.3 * 400 / 6 + 15)
+    assert b.weights.version == 1
+    assert b.formula_version == FORMULA_VERSION == 2
+
+
+def test_a_part_nobody_has_data_for_leaves_the_weights(month):
+    Appeal.objects.all().delete()
+    compute_indexes(PERIOD)
+    busy, quiet, _silent = month
+    b = snapshot(busy)
+    assert b.handling_score is None and b.prior_handling is None
+    assert b.composite == pytest.approx((0.4 * 100 + 0.3 * b.good_review_score) / 0.7)
+
+
+def test_month_handling_times_per_venue_and_organisation(month):
+    busy, _quiet, _silent = month
+    compute_indexes(PERIOD)
+    b = snapshot(busy)
+    # all four accepted an hour before the 2-day deadline; resolved after
+    # 167 h (three) and 169 h (the late one)
+    assert b.appeals_accepted_in_time == 4 and b.accepted_in_time_rate == 100
+    assert b.median_accept_hours == pytest.approx(47)
+    assert b.median_resolve_hours == pytest.approx(167)
+    assert snapshot(_quiet).median_accept_hours is None
+    league = OrganizationIndexSnapshot.objects.get(
+        organization=busy.organization, period=PERIOD
+    )
+    assert league.appeal_count == 4 and league.median_resolve_hours == 167
+    assert league.weights.version == 1
+
+
+def test_median_of_an_even_count_is_the_mean_of_the_middle_two(db):
+    venue = VenueFactory()
+    for day, hours in ((3, 2), (4, 4), (5, 10), (6, 30)):
+        created = moment(day)
+        row = Appeal.objects.create(
+            user=UserFactory(),
+            venue=venue,
+            kind=Appeal.Kind.COMPLAINT,
+            text="…",
+            state=Appeal.State.ACCEPTED,
+            accept_due=created + datetime.timedelta(days=2),
+            resolve_due=created + datetime.timedelta(days=7),
+            accepted_at=created + datetime.timedelta(hours=hours),
+        )
+        Appeal.objects.filter(pk=row.pk).update(created_at=created)
+    compute_indexes(PERIOD)
+    assert snapshot(venue).median_accept_hours == pytest.approx(7)
+    assert snapshot(venue).median_resolve_hours is None
+
+
+def test_a_snapshot_keeps_the_weights_it_was_computed_with(month):
+    busy, _quiet, _silent = month
+    compute_indexes(PERIOD)
+    first = snapshot(busy)
+    IndexWeights.objects.create(version=2, activity=1, good_review=0, handling=0)
+    assert first.weights.version == 1
+    compute_indexes(PERIOD.replace(month=9))
+    assert IndexSnapshot.objects.get(venue=busy, period=PERIOD).weights == first.weights
+    september = IndexSnapshot.objects.get(venue=busy, period=PERIOD.replace(month=9))
+    assert september.weights.version == 2
 
 
 def test_closing_instead_of_resolving_does_not_raise_the_rate(month):
@@ -151,6 +221,7 @@ def count_queries(period):
 
 
 def test_query_count_does_not_grow_with_venues(db):
+    IndexWeights.objects.current()
     VenueFactory.create_batch(5)
     small = count_queries(PERIOD)
     VenueFactory.create_batch(45)
@@ -166,3 +237,16 @@ def test_command_defaults_to_the_last_complete_month(db):
     assert IndexSnapshot.objects.filter(period=PERIOD).exists()
     with pytest.raises(CommandError):
         call_command("compute_indexes", "--period", "October")
+
+
+@freeze_time("2026-12-01 09:00:00+08:00")
+def test_a_month_under_way_is_refused_unless_provisional(db):
+    VenueFactory()
+    with pytest.raises(CommandError, match="provisional"):
+        call_command("compute_indexes", "--period", "2026-12")
+    assert not IndexSnapshot.objects.exists()
+    call_command("compute_indexes", "--period", "2026-12", "--provisional")
+    assert IndexSnapshot.objects.get().provisional
+    # an ended month is never provisional, whatever was asked
+    call_command("compute_indexes", "--period", "2026-11", "--provisional")
+    assert not IndexSnapshot.objects.get(period=datetime.date(2026, 11, 1)).provisional

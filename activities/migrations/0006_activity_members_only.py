@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_signup_check_in_code'),
+        ('activities', '0005_reach_snapshots'),
     ]
 
     operations = [
