@@ -2,8 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Appeal, IndexSnapshot, Review
-from venues.models import Organization, Town, Venue
-from venues.permissions import console_organizations, console_venues, managed_venues
+from venues.filters import console_organizations_of
+from venues.models import Town, Venue
+from venues.permissions import console_venues, managed_venues
 
 OPEN, OVERDUE = "open", "overdue"
 APPEAL_STATES = [
@@ -23,12 +24,6 @@ def _console_venues(request):
     if not request:
         return Venue.objects.none()
     return console_venues(request.user).order_by("name")
-
-
-def _console_organizations(request):
-    if not request:
-        return Organization.objects.none()
-    return console_organizations(request.user)
 
 
 class AppealStateFilter(django_filters.FilterSet):
@@ -126,7 +121,7 @@ class IndexRankingFilter(django_filters.FilterSet):
 
     organization = django_filters.ModelChoiceFilter(
         field_name="venue__organization",
-        queryset=_console_organizations,
+        queryset=console_organizations_of,
         label=_("Organisation"),
         empty_label=_("Any"),
     )

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
+from venues.filters import console_organizations_of
 from venues.models import Organization
-from venues.permissions import console_organizations
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -40,7 +40,7 @@ class NoticeFilter(django_filters.FilterSet):
 
 class ConsoleNoticeFilter(NoticeFilter):
     organization = django_filters.ModelChoiceFilter(
-        queryset=lambda request: console_organizations(request.user),
+        queryset=console_organizations_of,
         label=_("Organisation"),
         empty_label=_("Any"),
     )

@@ -32,7 +32,7 @@ from tests.factories import (
     VenueFactory,
     bookable_space,
 )
-from venues.models import Closure, Venue
+from venues.models import Closure, Organization, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,9 @@ def context(db):
         "venue": space.venue,
         "user": UserFactory(),
         "venues": Venue.objects.all(),
+        "organization": space.venue.organization,
+        "organizations": Organization.objects.all(),
+        "console_venues": Venue.objects.all(),
         "photo_count": 0,
     }
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.services import series_create
-from feedback.models import Appeal, IndexSnapshot, Review
+from feedback.indexes import FORMULA_VERSION
+from feedback.models import Appeal, IndexSnapshot, IndexWeights, Review
 from feedback.services import appeal_accept, review_hide
 from notices.models import Notice
 from notices.services import notice_create
@@ -395,8 +396,8 @@ def october(venue_a, venue_b):
             period=period,
             composite=composite,
             activity=composite,
-            formula_version=1,
-            weights={"activity": 0.4, "good_review": 0.3, "handling": 0.3},
+            formula_version=FORMULA_VERSION,
+            weights=IndexWeights.objects.current(),
         )
     return period
 

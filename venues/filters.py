@@ -8,6 +8,13 @@ from venues.models import Facility, Organization, Town, Venue
 from venues.permissions import console_organizations
 
 
+def console_organizations_of(request):
+    """The request's console's organisations; none for a form built without one."""
+    if not request:
+        return Organization.objects.none()
+    return console_organizations(request.user)
+
+
 class VenueFilter(django_filters.FilterSet):
     """The user end's filters: list, map and GeoJSON share them."""
 
@@ -93,7 +100,7 @@ class ConsoleVenueFilter(django_filters.FilterSet):
         ),
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=lambda request: console_organizations(request.user),
+        queryset=console_organizations_of,
         label=_("Organisation"),
         empty_label=_("Any"),
     )

@@ -169,12 +169,20 @@ class VenueStatusForm(forms.Form):
 class ConsoleVenuesForm(forms.Form):
     """A form whose `venues` are chosen among `console_venues`, the user's console's."""
 
+    venues = forms.ModelMultipleChoiceField(
+        label=_("Venues they manage"),
+        queryset=Venue.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, console_venues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venues"].queryset = console_venues
 
 
 class ManagerCreateForm(ConsoleVenuesForm):
+    field_order = ["phone", "display_name", "password1", "password2", "venues"]
+
     phone = PhoneField()
     display_name = forms.CharField(label=_("Name to show"), max_length=40)
     password1 = forms.CharField(
@@ -189,11 +197,6 @@ class ManagerCreateForm(ConsoleVenuesForm):
         label=_("Initial password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    venues = forms.ModelMultipleChoiceField(
-        label=_("Venues they manage"),
-        queryset=Venue.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean_phone(self):
@@ -228,11 +231,9 @@ class ManagerCreateForm(ConsoleVenuesForm):
 
 
 class ManagerPickForm(ConsoleVenuesForm, ExistingAccountForm):
-    venues = forms.ModelMultipleChoiceField(
-        label=_("Venues they manage"),
-        queryset=Venue.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    """An existing account, named manager of some of the console's venues."""
+
+    field_order = ["phone", "venues"]
 
 
 class ManagerAssignForm(forms.Form):

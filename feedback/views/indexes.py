@@ -30,6 +30,7 @@ from qunxian.roles import (
     ManagerRequiredMixin,
     admin_required,
     console_required,
+    is_system_admin,
 )
 from qunxian.workflow import Refused
 from venues.permissions import console_organizations, managed_venues
@@ -159,7 +160,9 @@ class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):
             chart=trend_chart(series) if series else None,
             last_complete=last_complete,
             last_complete_missing=last_complete not in dict(periods),
-            can_recompute=period is not None and period_has_ended(period),
+            can_recompute=period is not None
+            and period_has_ended(period)
+            and is_system_admin(self.request.user),
             **kwargs,
         )
 
