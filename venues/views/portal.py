@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterMixin
 
-from qunxian.caching import versioned_key
+from qunxian.caching import cached_fragment, versioned_key
 from venues.cache import DIRECTORY_VERSION
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
@@ -23,7 +22,8 @@ from venues.models import (
     Venue,
 )
 from venues.nearby import distance_km, nearest
-from venues.services import venue_count_navigation, venue_count_view
+from venues.services import venue_count_navigation
+from venues.usage import count_view
 
 PAGE_SIZE = 20
 LIST_CACHE_SECONDS = 60  # "open now" on the cards may be this late
@@ -83,14 +83,14 @@ class VenueListView(FilterMixin, TemplateView):
         self.page = page_form.cleaned_data["page"] or 1
         # The filters and cards are the same for everyone: signed-in visitors
         # get them from the cache too, only the layout around them is theirs.
-        key = versioned_key("venue-list", DIRECTORY_VERSION, request)
-        body = cache.get(key)
-        context = {"view": self}
-        if body is None:
-            context = self.get_context_data()
-            body = render_to_string("venues/partials/list_body.html", context, request)
-            cache.set(key, body, LIST_CACHE_SECONDS)
-        return self.render_to_response({**context, "body": body})
+        body = cached_fragment(
+            versioned_key("venue-list", DIRECTORY_VERSION, request),
+            lambda: render_to_string(
+                "venues/partials/list_body.html", self.get_context_data(), request
+            ),
+            LIST_CACHE_SECONDS,
+        )
+        return self.render_to_response({"view": self, "body": body})
 
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
@@ -204,6 +204,11 @@ def venue_geojson(request):
 
 
 class VenueDetailView(DetailView):
+    """A venue page. Everything on it is the same for everyone (seats, notices
+    and reviews come from their apps' URLs), so it is rendered once per
+    directory version and language and kept for LIST_CACHE_SECONDS ("open
+    now"); only the layout around it is the visitor's."""
+
     template_name = "venues/venue_detail.html"
     context_object_name = "venue"
 
@@ -212,8 +217,32 @@ class VenueDetailView(DetailView):
             "photos", "spaces"
         )
 
+    def get(self, request, *args, **kwargs):
+        pk = kwargs["pk"]
+        # A venue that stops being published bumps the version: no stale hit.
+        page = cached_fragment(
+            versioned_key("venue-page", DIRECTORY_VERSION, request, pk),
+            self.render_shared,
+            LIST_CACHE_SECONDS,
+        )
+        count_view(request, venue_id=pk)
+        return self.render_to_response(page)
+
+    def render_shared(self) -> dict:
+        venue = self.object = self.get_object()
+        context = self.get_context_data(object=venue)
+        return {
+            "head": {
+                "name": venue.name,
+                "category": str(venue.get_category_display()),
+                "address": venue.address,
+            },
+            "body": render_to_string(
+                "venues/partials/detail_body.html", context, self.request
+            ),
+        }
+
     def get_context_data(self, **kwargs):
-        venue_count_view(venue=self.object)
         return super().get_context_data(
             state=self.object.opening_state(timezone.now()),
             week=[
