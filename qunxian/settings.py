@@ -102,6 +102,8 @@ TEMPLATES = [
                 "qunxian.context_processors.roles",
                 "qunxian.context_processors.display",
             ],
+            # `{% url %}` that remembers its answers (qunxian/templatetags/urls.py).
+            "builtins": ["qunxian.templatetags.urls"],
         },
     },
 ]
