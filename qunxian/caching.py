@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from qunxian.display import display_mode
@@ -89,25 +90,72 @@ def cached_fragment(key: str, render, timeout: int = 60):
     return value
 
 
-def cache_for_anonymous(*, version_key: str, timeout: int = 60):
+# Stand-ins for the personal bits of a shared page, filled in per request.
+UNREAD_HOLE = "qunxian-unread-hole"
+CSRF_HOLE = "qunxian-csrf-hole"
+# How base.html draws the unread count (tests/test_page_queries.py checks it).
+UNREAD_BADGE = ' <span class="count-badge">{}</span>'
+
+
+def cache_shared_page(*, version_keys, timeout: int = 60):
+    """Whole pages that are the same for everyone but the layout's personal
+    bits, kept in this process's memory under the data's versions.
+
+    Only for pages whose own content is the same for every visitor (the
+    directory, the home). The layout's personal bits are the signed-in
+    visitor's roles (part of the key: one copy per combination), their unread
+    count and their CSRF token (holes in the kept copy, filled per request).
+    A page with a message to show, or one that sets a cookie, is not kept.
+    """
+    from django.middleware.csrf import get_token
+
+    from qunxian.context_processors import _header_facts
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if (
-                request.method != "GET"
-                or "messages" in request.COOKIES
-                or request.user.is_authenticated
-            ):
+            if request.method != "GET" or "messages" in request.COOKIES:
                 return view(request, *args, **kwargs)
-            key = versioned_key("anon-page", version_key, request)
+            user = request.user
+            if user.is_authenticated:
+                facts = _header_facts(user)  # one query: roles and unread count
+                who = f"user:{int(facts['manager'])}{int(facts['admin'])}"
+            else:
+                facts, who = None, "anonymous"
+            key = versioned_key("page", version_keys, request, who)
             store = fragments()
-            response = store.get(key)
-            if response is None:
+            kept = store.get(key)
+            if kept is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
+                    if facts is not None:
+                        response.context_data = {
+                            **(response.context_data or {}),
+                            "unread_count": UNREAD_HOLE,
+                            "csrf_token": CSRF_HOLE,
+                        }
                     response.render()
-                if response.status_code == 200 and not response.cookies:
-                    store.set(key, response, timeout)
+                if response.status_code != 200 or response.cookies:
+                    return _filled(response.content, response, request, facts)
+                kept = (response.content, response["Content-Type"])
+                store.set(key, kept, timeout)
+            content, content_type = kept
+            return _filled(
+                content, HttpResponse(content_type=content_type), request, facts
+            )
+
+        def _filled(content, response, request, facts):
+            if facts is not None:
+                text = content.decode()
+                unread = facts["unread"]
+                text = text.replace(
+                    UNREAD_BADGE.format(UNREAD_HOLE),
+                    UNREAD_BADGE.format(unread) if unread else "",
+                )
+                if CSRF_HOLE in text:
+                    text = text.replace(CSRF_HOLE, get_token(request))
+                content = text.encode()
+            response.content = content
             return response
 
         return wrapped

@@ -8,6 +8,7 @@ tests/feedback/test_index_pages.py).
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import caches
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qunxian import caching
+from qunxian.models import Notification
 from tests.factories import (
     BookingFactory,
     NoticeFactory,
@@ -137,12 +139,29 @@ def test_an_edit_elsewhere_shows_here_within_a_second(shared_cache, monkeypatch)
     assert "新名驿站" in client.get(reverse("venues:list")).content.decode()
 
 
-def test_personal_parts_stay_fresh_on_a_cached_page(client, worker):
-    venue = VenueFactory()
-    client.force_login(worker)
-    client.get(venue.get_absolute_url())
+@pytest.mark.parametrize("page", ["home", "venue list", "venue page"])
+def test_personal_parts_stay_fresh_on_a_cached_page(page, client, worker):
+    url = PAGES[page](worker, VenueFactory())
     other = UserFactory(display_name="另一位职工")
-    client.force_login(other)
-    page = client.get(venue.get_absolute_url()).content.decode()
-    # The header is the visitor's own, the shared body from the cache.
-    assert reverse("inbox") in page and venue.name in page
+    for _ in range(2):
+        notify_unread(worker)
+    for user, badge in ((other, None), (worker, 2), (other, None)):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert caching.UNREAD_HOLE not in html and caching.CSRF_HOLE not in html
+        assert ('class="count-badge"' in html) == (badge is not None)
+        if badge:
+            assert caching.UNREAD_BADGE.format(badge) in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        # The kept page's logout form works for whoever it is shown to.
+        checked = Client(enforce_csrf_checks=True)
+        checked.cookies = client.cookies
+        response = checked.post(
+            reverse("account_logout"), {"csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
+        client.force_login(user)
+
+
+def notify_unread(user):
+    Notification.objects.create(user=user, kind="booking", title="预约已通过")

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import secrets
 from collections import Counter
+from functools import wraps
 
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
@@ -34,6 +35,9 @@ def usage_cache():
     return caches["usage"]
 
 
+# The marks this process added lately (at most MARKED_KEPT).
+MARKED_KEPT = 50_000
+_marked: set[str] = set()
 # day -> its salt, as this process last read it from the usage cache
 _salts: dict[datetime.date, str] = {}
 
@@ -53,8 +57,9 @@ def _salt(day: datetime.date) -> str:
 
 
 def forget_salts() -> None:
-    """Drop this process's memo of the salts (tests)."""
+    """Drop this process's memo of the salts and marks (tests)."""
     _salts.clear()
+    _marked.clear()
 
 
 def visitor_digest(request, day: datetime.date) -> str:
@@ -75,12 +80,31 @@ def visitor_digest(request, day: datetime.date) -> str:
     return hashlib.blake2b(salted, digest_size=12).hexdigest()
 
 
+def counting_views(view):
+    """Count a view of the venue page (`pk`) each time it is shown, cached
+    or not."""
+
+    @wraps(view)
+    def wrapped(request, *args, pk, **kwargs):
+        response = view(request, *args, pk=pk, **kwargs)
+        if response.status_code == 200:
+            count_view(request, venue_id=pk)
+        return response
+
+    return wrapped
+
+
 def count_view(request, *, venue_id: int) -> None:
     """Mark this visitor's view of the venue today (once: the mark is added
     only if it is not there)."""
     day = timezone.localdate()
-    digest = visitor_digest(request, day)
-    usage_cache().add(f"{MARK}:{day.isoformat()}:{venue_id}:{digest}", 1, KEEP_SECONDS)
+    key = f"{MARK}:{day.isoformat()}:{venue_id}:{visitor_digest(request, day)}"
+    if key in _marked:  # this process added it: a reload costs no round trip
+        return
+    usage_cache().add(key, 1, KEEP_SECONDS)
+    if len(_marked) >= MARKED_KEPT:
+        _marked.clear()
+    _marked.add(key)
 
 
 def _marks() -> list[str]:

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from venues.cache import DIRECTORY_VERSION
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
 from venues.hours import week_table
+from venues.mapdata import feature_collection
 from venues.models import (
     Closure,
     OpeningHours,
@@ -23,7 +24,6 @@ from venues.models import (
 )
 from venues.nearby import distance_km, nearest
 from venues.services import venue_count_navigation
-from venues.usage import count_view
 
 PAGE_SIZE = 20
 LIST_CACHE_SECONDS = 60  # "open now" on the cards may be this late
@@ -176,38 +176,18 @@ def venue_geojson(request):
     filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    rows = filterset.qs.order_by().values(
-        "pk", "name", "lat", "lng", "address", "category", "organization__name"
-    )
-    categories = dict(Venue.Category.choices)
-    detail_url = detail_url_pattern()
-    features = [
-        {
-            "type": "Feature",
-            "id": row["pk"],
-            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
-            "properties": {
-                "name": row["name"],
-                "organization": row["organization__name"],
-                "category": str(categories.get(row["category"], "")),
-                "address": row["address"],
-                "url": detail_url.format(pk=row["pk"]),
-            },
-        }
-        for row in rows
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+    return HttpResponse(
+        feature_collection(filterset.qs, detail_url=detail_url_pattern()),
         content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False},
     )
 
 
 class VenueDetailView(DetailView):
     """A venue page. Everything on it is the same for everyone (seats, notices
-    and reviews come from their apps' URLs), so it is rendered once per
+    and reviews come from their apps' URLs), so its body is rendered once per
     directory version and language and kept for LIST_CACHE_SECONDS ("open
-    now"); only the layout around it is the visitor's."""
+    now"); the URLconf keeps whole pages (qunxian.caching.cache_shared_page)
+    and counts the view (venues.usage.counting_views)."""
 
     template_name = "venues/venue_detail.html"
     context_object_name = "venue"
@@ -225,7 +205,6 @@ class VenueDetailView(DetailView):
             self.render_shared,
             LIST_CACHE_SECONDS,
         )
-        count_view(request, venue_id=pk)
         return self.render_to_response(page)
 
     def render_shared(self) -> dict:
