@@ -292,7 +292,7 @@ def run_server(*, venues: int, label: str, scenarios: list[dict], scale: float) 
                 raise RuntimeError(
                     f"bench: {scenario['paths'][0]} gave {status} ({scenario['label']})"
                 )
-            burst(server, scenario["paths"], cookie, 1)  # warm every worker
+            burst(server, scenario["paths"], cookie, 2)  # warm every worker
         for _round in range(rounds):
             for scenario in everything:
                 cookie = cookies.get(getattr(scenario["user"], "pk", None), "")
