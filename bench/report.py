@@ -433,19 +433,19 @@ middleware):
 - booking contention (PostgreSQL): 32 threads, each with its own connection,
   walking the same slots in the same order with `booking_create`;
 - gunicorn with 2 sync workers on 127.0.0.1, driven by wrk (one thread, 16
-  connections; the sync workers close each connection, so wrk reconnects), on
-  the demo data (`load_demo`: the demo worker with bookings and messages, the
-  demo manager, the demo admin) and again once the fill has grown the same
-  database to 100,000 venues: home, venue list and venue page anonymous and
-  as the demo worker (20 venue pages in turn), my bookings, one booking, the manager's work inbox,
-  the console ranking, near me. The bare view and the pages run in
-  alternating 5 s bursts (2 rounds, after a 2 s warm-up of each page), so a busy
-  machine weighs on all alike; the CPU time of gunicorn (master and workers)
-  and of wrk over each burst is read from /proc and shown beside the bare
-  view: a ratio means something only while the bare view keeps the server
-  busy and wrk stays well below it. wrk shares the machine's cores with the
-  server. In-process, each page request is paired with a bare one just
-  before it.
+  connections; the sync workers close each connection, so wrk reconnects),
+  on the demo data (`load_demo`: the demo worker with bookings and messages,
+  the demo manager, the demo admin) and again once the fill has grown the
+  same database to 100,000 venues: home, venue list and venue page anonymous
+  and as the demo worker (20 venue pages in turn), my bookings, one booking,
+  the manager's work inbox, the console ranking, near me. The bare view and
+  the pages run in alternating 5 s bursts (2 rounds, after a 2 s warm-up of
+  each page), so a busy machine weighs on all alike; the CPU time of
+  gunicorn (master and workers) and of wrk over each burst is read from
+  /proc and shown beside the bare view: a ratio means something only while
+  the bare view keeps the server busy and wrk stays well below it. wrk
+  shares the machine's cores with the server. In-process, each page request
+  is paired with a bare one just before it.
 
 `python -m bench --pages-only` runs only the gunicorn part (quicker, for
 profiling rounds); `python -m bench.profile [--user demo-username] PATH…`
