@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -96,3 +97,33 @@ def test_a_missing_venue_page_counts_nothing(client):
     assert client.get(venue.get_absolute_url()).status_code == 404
     flush_view_counts()
     assert not VenueDailyStat.objects.exists()
+
+
+def test_marks_in_the_database_table_are_counted_and_forgotten(settings, client):
+    """As deployed without Redis: the marks in their own table, shared by
+    every process."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "usage": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qunxian_usage",
+        },
+    }
+    venue = VenueFactory()
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.1"):
+        Client(REMOTE_ADDR=address).get(venue.get_absolute_url())
+    # Another process's client of the same table sees the same two marks.
+    other = DatabaseCache("qunxian_usage", {})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM qunxian_usage WHERE cache_key LIKE %s",
+            [other.make_key("mark:") + "%"],
+        )
+        assert cursor.fetchone()[0] == 2
+    flush_view_counts()
+    assert views(venue) == 2
+    flush_view_counts(today=timezone.localdate() + datetime.timedelta(days=1))
+    assert views(venue) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM qunxian_usage")
+        assert cursor.fetchone()[0] == 0
