@@ -274,6 +274,8 @@ def _run(plan: dict, args, vendor: str) -> int:
                 scale=plan["scale"],
             )
         )
+        # What is measured so far, in case a later phase fails.
+        report.write({**results, "partial": True}, Path(settings.OUT_DIR), "partial")
 
     demo_size = Venue.objects.count()
     say(f"gunicorn on the demo data ({demo_size} venues)")

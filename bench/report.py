@@ -399,9 +399,9 @@ def machine_line(meta: dict) -> str:
     )
 
 
-def write(results: dict, out_dir: Path) -> Path:
+def write(results: dict, out_dir: Path, name: str = "results") -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"results-{results['vendor']}.json"
+    path = out_dir / f"{name}-{results['vendor']}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return path
 
