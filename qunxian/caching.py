@@ -114,7 +114,9 @@ def cache_shared_page(*, version_keys, timeout: int = 60):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or "messages" in request.COOKIES:
+            # Messages may wait in the cookie or, past its size, the session.
+            waiting = getattr(request, "_messages", None)
+            if request.method != "GET" or (waiting is not None and len(waiting)):
                 return view(request, *args, **kwargs)
             user = request.user
             if user.is_authenticated:

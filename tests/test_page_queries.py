@@ -165,3 +165,19 @@ def test_personal_parts_stay_fresh_on_a_cached_page(page, client, worker):
 
 def notify_unread(user):
     Notification.objects.create(user=user, kind="booking", title="预约已通过")
+
+
+def test_a_waiting_message_is_shown_and_never_kept(client, worker):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    client.force_login(worker)
+    client.get(reverse("home"))  # the page is kept
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "已保存")])
+    assert "已保存" in client.get(reverse("home")).content.decode()
+    other = Client()
+    other.force_login(UserFactory())
+    assert "已保存" not in other.get(reverse("home")).content.decode()
