@@ -198,7 +198,7 @@ def add_index_rows(venue_ids: list[int], total: int, *, rng: random.Random) -> d
     month_first = today.replace(day=1)
     zone = timezone.get_default_timezone()
     per_kind = total // 4
-    user_ids = add_users(1000, prefix="bench-idx-", phones="137")
+    user_ids = add_users(1000, prefix="bench-idx-", phones="197")
     spaces = Space.objects.bulk_create(
         [Space(venue_id=pk, name="多功能活动室", capacity=20) for pk in venue_ids],
         batch_size=BATCH,

@@ -5,11 +5,12 @@ import random
 import statistics
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from qunxian.caching import forget_versions
 from venues.cache import DIRECTORY_VERSION
 
 
@@ -64,9 +65,12 @@ def measure(
 
 
 def invalidate_directory() -> None:
-    """What a venue edit does: anonymous pages are rendered afresh."""
+    """More than a venue edit does: nothing kept anywhere, so the page is
+    rendered afresh (the versions, the shared cache, this process's pages)."""
     cache.delete(DIRECTORY_VERSION)
     cache.clear()
+    caches["fragments"].clear()
+    forget_versions()
 
 
 def list_urls() -> list[str]:

@@ -1,29 +1,56 @@
-"""gunicorn (2 workers) on 127.0.0.1 and a bounded asyncio load generator.
+"""gunicorn (2 sync workers) on 127.0.0.1, driven by wrk.
 
-Each scenario is bounded by a request count and a time limit. gunicorn's sync
-workers close every connection, so each request opens its own, as a browser
-behind a proxy would look to them.
+wrk keeps 16 connections busy from one thread; gunicorn's sync workers close
+each connection after its response, so wrk reconnects, as a browser behind a
+proxy would look to them. The bare view and the pages run in alternating
+bursts, so a busy machine weighs on all of them alike, and the CPU time of
+the server (master and workers) and of wrk is read from /proc over each
+burst: a ratio means something only if the bare view saturates the server
+while wrk stays well below it.
 """
 
-import asyncio
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
 
-from bench.inprocess import percentile
-
 HOST = "127.0.0.1"
+CONNECTIONS = 16
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def wrk_path() -> str:
+    path = shutil.which("wrk")
+    if not path:
+        raise RuntimeError("bench: wrk is not installed (Debian: apt-get install wrk)")
+    return path
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
 
 
 class Gunicorn:
@@ -49,6 +76,10 @@ class Gunicorn:
                 f"{HOST}:{self.port}",
                 "--log-level",
                 "warning",
+                # A page may take longer than the default 30 s under this
+                # load at 100,000 venues; the bench reports it, not a restart.
+                "--timeout",
+                "120",
             ],
             cwd=Path(settings.BASE_DIR),
             env=env,
@@ -63,14 +94,36 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.stop()
 
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            workers = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            workers = []
+        return [self.process.pid, *workers]
+
+    def status(self, path: str, cookie: str = "") -> int:
+        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+            self.url(path), headers={"Cookie": cookie} if cookie else {}
+        )
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(request, timeout=120) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("bench: gunicorn exited at start")
             try:
-                status, _latency = asyncio.run(_get(self.port, "/bench/ok", ""))
-                if status == 200:
+                if self.status("/bench/ok") == 200:
                     return
             except OSError:
                 pass
@@ -87,84 +140,113 @@ class Gunicorn:
                 self.process.wait()
 
 
-async def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection(HOST, port)
-    try:
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
-            "Accept-Language: zh-hans\r\n"
-            + (f"Cookie: {cookie}\r\n" if cookie else "")
-            + "\r\n"
-        )
-        writer.write(request.encode())
-        await writer.drain()
-        data = await reader.read()
-    finally:
-        writer.close()
-    status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
-    return status, time.perf_counter() - started
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
-async def _run(port, paths, cookie, *, concurrency, max_requests, max_seconds):
-    latencies, errors = [], 0
-    issued = 0
-    deadline = time.perf_counter() + max_seconds
-
-    async def client():
-        nonlocal issued, errors
-        while issued < max_requests and time.perf_counter() < deadline:
-            path = paths[issued % len(paths)]
-            issued += 1
-            try:
-                status, latency = await _get(port, path, cookie)
-            except OSError:
-                errors += 1
-                continue
-            if status == 200:
-                latencies.append(latency)
-            else:
-                errors += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return latencies, errors, time.perf_counter() - started
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
 
 
-def load(
-    server: Gunicorn,
-    paths: list[str],
-    *,
-    cookie: str = "",
-    concurrency: int = 8,
-    max_requests: int = 2000,
-    max_seconds: float = 2.0,
-) -> tuple[list[float], int, float]:
-    """One bounded burst: (latencies of the 200s, other outcomes, seconds)."""
-    return asyncio.run(
-        _run(
-            server.port,
-            paths,
-            cookie,
-            concurrency=concurrency,
-            max_requests=max_requests,
-            max_seconds=max_seconds,
-        )
+def _seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-
-
-def summary(bursts: list[tuple[list[float], int, float]], concurrency: int) -> dict:
-    latencies = [latency for burst in bursts for latency in burst[0]]
-    errors = sum(burst[1] for burst in bursts)
-    seconds = sum(burst[2] for burst in bursts)
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
     return {
-        "requests": len(latencies),
-        "errors": errors,
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        # gunicorn closes every connection; wrk counts a few of those as read
+        # errors. Connect errors and timeouts are the ones that mean trouble.
+        "socket_errors": (int(sockets.group(1)) + int(sockets.group(4)))
+        if sockets
+        else 0,
+        "median_ms": _seconds(percentiles["50"]) * 1000
+        if "50" in percentiles
+        else None,
+        "p99_ms": _seconds(percentiles["99"]) * 1000 if "99" in percentiles else None,
+    }
+
+
+def burst(server: Gunicorn, paths: list[str], cookie: str, seconds: float) -> dict:
+    """One wrk run of `seconds`, with the server's and wrk's CPU shares."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % ", ".join(f'"{path}"' for path in paths))
+    command = [
+        wrk_path(),
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "-H",
+        "Accept-Language: zh-hans",
+        "-s",
+        script.name,
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(server.url("/"))
+    try:
+        server_before = cpu_seconds(server.pids())
+        started = time.perf_counter()
+        client = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        client_cpu = 0.0
+        while client.poll() is None:
+            client_cpu = max(client_cpu, cpu_seconds([client.pid]))
+            time.sleep(0.05)
+        output = client.stdout.read()
+        wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pids()) - server_before
+    finally:
+        os.unlink(script.name)
+    if client.returncode:
+        raise RuntimeError(f"bench: wrk failed: {output}")
+    result = parse_wrk(output)
+    result["seconds"] = wall
+    result["server_cpu"] = server_cpu / wall  # in cores (2 = both busy)
+    result["client_cpu"] = client_cpu / wall
+    return result
+
+
+def combine(bursts: list[dict]) -> dict:
+    seconds = sum(b["seconds"] for b in bursts)
+    requests = sum(b["requests"] for b in bursts)
+    weights = [b["requests"] / requests if requests else 0 for b in bursts]
+
+    def weighted(key):
+        values = [
+            (b[key], w)
+            for b, w in zip(bursts, weights, strict=True)
+            if b[key] is not None
+        ]
+        return sum(v * w for v, w in values) if values else None
+
+    return {
+        "requests": requests,
+        "rps": sum(b["rps"] * b["seconds"] for b in bursts) / seconds,
+        "errors": sum(b["non_2xx"] + b["socket_errors"] for b in bursts),
+        "median_ms": weighted("median_ms"),
+        "p99_ms": max((b["p99_ms"] or 0) for b in bursts),
+        "server_cpu": sum(b["server_cpu"] * b["seconds"] for b in bursts) / seconds,
+        "client_cpu": sum(b["client_cpu"] * b["seconds"] for b in bursts) / seconds,
         "seconds": seconds,
-        "rps": len(latencies) / seconds if seconds else 0.0,
-        "median_ms": percentile(latencies, 0.5) * 1000 if latencies else None,
-        "p99_ms": percentile(latencies, 0.99) * 1000 if latencies else None,
-        "concurrency": concurrency,
     }
 
 
@@ -186,38 +268,57 @@ def session_cookie(user) -> str:
     )
 
 
-def run_server(
-    *, venues: int, worker, venue_ids: list[int], near_paths, scale: float
-) -> dict:
-    """Under gunicorn, in rounds: each round runs the bare view and then every
-    page for a short burst, so a busy machine weighs on all of them alike."""
+def run_server(*, venues: int, label: str, scenarios: list[dict], scale: float) -> dict:
+    """Each scenario is {key, label, paths, user (or None), goal (or None)}.
+    Under gunicorn, in rounds: each round runs the bare view and then every
+    page for one burst."""
     from django.db import connections
 
-    cookie = session_cookie(worker)
+    cookies = {}
+    for scenario in scenarios:
+        user = scenario.get("user")
+        if user is not None and user.pk not in cookies:
+            cookies[user.pk] = session_cookie(user)
     connections.close_all()
-    rounds = 4
-    burst = {
-        "max_requests": max(100, int(1500 * scale)),
-        "max_seconds": max(0.75, 1.5 * scale),
-    }
-    scenarios = {
-        "bare": (["/bench/ok"], ""),
-        "list_anonymous": (["/venues/"], ""),
-        "list_logged_in": (["/venues/"], cookie),
-        "venue_page": ([f"/venues/{pk}/" for pk in venue_ids], ""),
-        "near": (near_paths, ""),
-    }
-    bursts = {key: [] for key in scenarios}
+    everything = [
+        {"key": "bare", "label": "bare view", "paths": ["/bench/ok"], "user": None},
+        *scenarios,
+    ]
+    rounds = 2 if scale >= 1 else 1
+    seconds = 5 if scale >= 1 else 2
+    bursts = {scenario["key"]: [] for scenario in everything}
     load_before = os.getloadavg()[0]
     with Gunicorn() as server:
-        for paths, cookie_ in scenarios.values():  # warm every worker's caches
-            load(server, paths, cookie=cookie_, max_requests=40, max_seconds=5)
+        for scenario in everything:
+            cookie = cookies.get(getattr(scenario["user"], "pk", None), "")
+            try:
+                status = server.status(scenario["paths"][0], cookie)
+            except TimeoutError:
+                status = "no answer within 120 s"
+            if status != 200:
+                raise RuntimeError(
+                    f"bench: {scenario['paths'][0]} gave {status} ({scenario['label']})"
+                )
+            burst(server, scenario["paths"], cookie, 2)  # warm every worker
         for _round in range(rounds):
-            for key, (paths, cookie_) in scenarios.items():
-                bursts[key].append(load(server, paths, cookie=cookie_, **burst))
-    results = {key: summary(value, 8) for key, value in bursts.items()}
-    results["venues"] = venues
-    results["rounds"] = rounds
-    results["loadavg_before"] = load_before
-    results["loadavg_after"] = os.getloadavg()[0]
-    return results
+            for scenario in everything:
+                cookie = cookies.get(getattr(scenario["user"], "pk", None), "")
+                bursts[scenario["key"]].append(
+                    burst(server, scenario["paths"], cookie, seconds)
+                )
+    pages = {}
+    for scenario in everything:
+        pages[scenario["key"]] = {
+            **combine(bursts[scenario["key"]]),
+            "label": scenario["label"],
+            "goal": scenario.get("goal"),
+        }
+    return {
+        "venues": venues,
+        "label": label,
+        "rounds": rounds,
+        "connections": CONNECTIONS,
+        "pages": pages,
+        "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg()[0],
+    }

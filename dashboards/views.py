@@ -7,6 +7,7 @@ name (`bookings.count`, `feedback.appeals`). Only this app imports them all,
 and only the root URLconf imports this app.
 """
 
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
 from activities import selectors as activities
@@ -14,23 +15,36 @@ from bookings import selectors as bookings
 from feedback import selectors as feedback
 from membership import selectors as membership
 from notices import selectors as notices
+from notices.cache import NOTICES_VERSION
+from qunxian.caching import cached_fragment, versioned_key
 from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin
 from venues import selectors as venues
+from venues.cache import DIRECTORY_VERSION
+
+HOME_CACHE_SECONDS = 60
 
 
 class UserHomeView(TemplateView):
-    """The user end's front door: district totals, the newest notices, the ways in."""
+    """The user end's front door: district totals, the newest notices, the ways in.
+
+    The same for everyone: rendered once per version of the venues and the
+    notices, and kept for HOME_CACHE_SECONDS (the totals may be that late);
+    only the layout around it is the visitor's."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            venues=venues.user_home_items(),
-            bookings=bookings.user_home_items(),
-            notices=notices.user_home_items(),
-            membership=membership.user_home_items(self.request.user),
-            **kwargs,
-        )
+        key = versioned_key("home", (DIRECTORY_VERSION, NOTICES_VERSION), self.request)
+        body = cached_fragment(key, self.render_shared, HOME_CACHE_SECONDS)
+        return super().get_context_data(body=body, **kwargs)
+
+    def render_shared(self) -> str:
+        context = {
+            "venues": venues.user_home_items(),
+            "bookings": bookings.user_home_items(),
+            "notices": notices.user_home_items(),
+        }
+        return render_to_string("partials/home_body.html", context, self.request)
 
 
 class ManagerInboxView(ManagerRequiredMixin, TemplateView):

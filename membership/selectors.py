@@ -6,20 +6,8 @@ Each function returns a dict the page shows under the name `membership`.
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from membership.models import Membership, MembershipApplication
+from membership.models import MembershipApplication
 from membership.permissions import managed_applications
-
-
-def user_home_items(user) -> dict:
-    """A member's card, for the greeting; nothing for anyone else."""
-    if not user.is_authenticated:
-        return {}
-    return {
-        "membership": Membership.objects.current()
-        .filter(user=user)
-        .select_related("union")
-        .first()
-    }
 
 
 def manager_inbox_items(user, now=None) -> dict:

@@ -13,6 +13,7 @@ portal_patterns = [
     path("applications/<int:pk>/answer/", portal.answer, name="answer"),
     path("applications/<int:pk>/withdraw/", portal.withdraw, name="withdraw"),
     path("card/", portal.card, name="card"),
+    path("greeting/", portal.greeting, name="greeting"),
     path("card/renew/", portal.renew, name="renew"),
     path("card/leave/", portal.leave, name="leave"),
     # The public check a card's QR code opens: no log-in, no personal data.

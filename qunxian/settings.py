@@ -102,6 +102,8 @@ TEMPLATES = [
                 "qunxian.context_processors.roles",
                 "qunxian.context_processors.display",
             ],
+            # `{% url %}` that remembers its answers (qunxian/templatetags/urls.py).
+            "builtins": ["qunxian.templatetags.urls"],
         },
     },
 ]
@@ -137,12 +139,28 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" is shared by every process (versions, log-in limits);
+# "fragments" is each process's own memory, for rendered parts kept under the
+# shared versions (qunxian/caching.py); "usage" holds the day's view marks
+# until `flush_view_counts` counts them (venues/usage.py): it must be shared
+# and must not evict, so it has its own table.
+FRAGMENTS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5_000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "fragments": FRAGMENTS_CACHE,
+        "usage": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "usage",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
@@ -152,11 +170,17 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "qunxian_cache",
-            # Culling would drop log-in counters along with cached pages.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
+        },
+        "fragments": FRAGMENTS_CACHE,
+        # Migration venues 0007 creates it. Marks are deleted by the flush of
+        # their day, never culled (a culled mark would be a lost view).
+        "usage": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qunxian_usage",
+            "OPTIONS": {"MAX_ENTRIES": 100_000_000},
+        },
     }
-    # A cache in the database would spare no query: sessions go there directly.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Accounts

@@ -86,11 +86,20 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    from qunxian.caching import forget_versions
+    from venues.usage import forget_salts
+
+    def empty():
+        for alias in ("default", "fragments", "usage"):
+            caches[alias].clear()
+        forget_versions()
+        forget_salts()
+
+    empty()
     yield
-    cache.clear()
+    empty()
 
 
 @pytest.fixture

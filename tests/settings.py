@@ -1,11 +1,19 @@
-"""The project's settings with the cache in memory, for pytest.
+"""The project's settings with the caches in memory, for pytest.
 
-Each test starts with an empty cache (see conftest) and page query counts stay
+Each test starts with empty caches (see conftest) and page query counts stay
 the pages' own, as with Redis in production: neither the cache nor the
 sessions read from the database.
 """
 
 from qunxian.settings import *  # noqa: F403
+from qunxian.settings import FRAGMENTS_CACHE
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": FRAGMENTS_CACHE,
+    "usage": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "usage",
+    },
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

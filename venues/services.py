@@ -50,10 +50,6 @@ def _count(venue: Venue, field: str) -> None:
         )
 
 
-def venue_count_view(*, venue: Venue) -> None:
-    _count(venue, "views")
-
-
 def venue_count_navigation(*, venue: Venue) -> None:
     _count(venue, "navigations")
 

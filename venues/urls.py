@@ -1,17 +1,22 @@
 from django.urls import path
 
-from qunxian.caching import cache_for_anonymous
+from qunxian.caching import cache_shared_page
 from venues.cache import DIRECTORY_VERSION
+from venues.usage import counting_views
 from venues.views import console, imports, manage, portal
 
-directory = cache_for_anonymous(version_key=DIRECTORY_VERSION)
+directory = cache_shared_page(version_keys=DIRECTORY_VERSION)
 
 portal_patterns = [
     path("", directory(portal.VenueListView.as_view()), name="list"),
     path("map/", directory(portal.VenueMapView.as_view()), name="map"),
     path("geojson", directory(portal.venue_geojson), name="geojson"),
     path("near.json", portal.near_json, name="near"),
-    path("<int:pk>/", portal.VenueDetailView.as_view(), name="detail"),
+    path(
+        "<int:pk>/",
+        counting_views(directory(portal.VenueDetailView.as_view())),
+        name="detail",
+    ),
     path("<int:pk>/navigate/<str:app>/", portal.navigate, name="navigate"),
 ]
 

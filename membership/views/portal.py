@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -204,6 +205,19 @@ def card(request):
             "qr": link_qr(verify_url, title=_("Member card check")),
         },
     )
+
+
+@require_safe
+def greeting(request):
+    """The home page's greeting of a member, with a link to their card: loaded
+    through htmx, as the home page itself is the same for everyone. Empty for
+    anyone who holds no card."""
+    membership = (
+        current_membership(request.user) if request.user.is_authenticated else None
+    )
+    if membership is None:
+        return HttpResponse()
+    return render(request, "membership/partials/greeting.html", {"card": membership})
 
 
 @require_POST

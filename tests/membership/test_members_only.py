@@ -113,13 +113,22 @@ def test_a_union_venue_offers_to_join_here(client, venue_a):
 
 def test_the_home_page_greets_a_member_with_their_card(client, worker):
     client.force_login(worker)
-    assert (
-        reverse("membership:card") not in client.get(reverse("home")).content.decode()
-    )
+    home = client.get(reverse("home")).content.decode()
+    # The home page is the same for everyone: the greeting comes from its URL.
+    assert reverse("membership:greeting") in home
+    assert client.get(reverse("membership:greeting")).content == b""
     member(worker)
-    page = client.get(reverse("home")).content.decode()
-    assert "Welcome, 李师傅" in page
-    assert reverse("membership:card") in page
+    greeting = client.get(reverse("membership:greeting")).content.decode()
+    assert "Welcome, 李师傅" in greeting
+    assert reverse("membership:card") in greeting
+
+
+def test_no_greeting_for_visitors(client):
+    assert (
+        reverse("membership:greeting")
+        not in client.get(reverse("home")).content.decode()
+    )
+    assert client.get(reverse("membership:greeting")).content == b""
 
 
 def test_the_managers_to_do_page_counts_applications_to_answer(

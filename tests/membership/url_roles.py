@@ -73,6 +73,7 @@ TABLE = {
     "membership:application": (_application_a, own_booking(200)),
     "membership:answer": (_application_a, everyone(405)),
     "membership:withdraw": (_application_a, everyone(405)),
+    "membership:greeting": ({}, everyone(200)),
     "membership:card": (_worker_member, _own_member(200)),
     "membership:renew": (_worker_member, everyone(405)),
     "membership:leave": (_worker_member, _own_member(200)),

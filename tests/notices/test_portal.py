@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,6 +83,7 @@ def test_pages_without_counting(client, django_assert_num_queries):
 
 
 def _queries(client, django_assert_max_num_queries, url, *, limit):
+    caches["fragments"].clear()  # rendered afresh, as after an edit
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -1,8 +1,7 @@
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +11,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterMixin
 
-from qunxian.caching import versioned_key
+from qunxian.caching import cached_fragment, versioned_key
 from venues.cache import DIRECTORY_VERSION
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
 from venues.hours import week_table
+from venues.mapdata import feature_collection
 from venues.models import (
     Closure,
     OpeningHours,
@@ -24,7 +24,7 @@ from venues.models import (
     Venue,
 )
 from venues.nearby import distance_km, nearest
-from venues.services import venue_count_navigation, venue_count_view
+from venues.services import venue_count_navigation
 
 PAGE_SIZE = 20
 LIST_CACHE_SECONDS = 60  # "open now" on the cards may be this late
@@ -89,14 +89,14 @@ class VenueListView(FilterMixin, TemplateView):
         self.page = page_form.cleaned_data["page"] or 1
         # The filters and cards are the same for everyone: signed-in visitors
         # get them from the cache too, only the layout around them is theirs.
-        key = versioned_key("venue-list", DIRECTORY_VERSION, request)
-        body = cache.get(key)
-        context = {"view": self}
-        if body is None:
-            context = self.get_context_data()
-            body = render_to_string("venues/partials/list_body.html", context, request)
-            cache.set(key, body, LIST_CACHE_SECONDS)
-        return self.render_to_response({**context, "body": body})
+        body = cached_fragment(
+            versioned_key("venue-list", DIRECTORY_VERSION, request),
+            lambda: render_to_string(
+                "venues/partials/list_body.html", self.get_context_data(), request
+            ),
+            LIST_CACHE_SECONDS,
+        )
+        return self.render_to_response({"view": self, "body": body})
 
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
@@ -183,34 +183,19 @@ def venue_geojson(request):
     filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    rows = filterset.qs.order_by().values(
-        "pk", "name", "lat", "lng", "address", "category", "organization__name"
-    )
-    categories = dict(Venue.Category.choices)
-    detail_url = detail_url_pattern()
-    features = [
-        {
-            "type": "Feature",
-            "id": row["pk"],
-            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
-            "properties": {
-                "name": row["name"],
-                "organization": row["organization__name"],
-                "category": str(categories.get(row["category"], "")),
-                "address": row["address"],
-                "url": detail_url.format(pk=row["pk"]),
-            },
-        }
-        for row in rows
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+    return HttpResponse(
+        feature_collection(filterset.qs, detail_url=detail_url_pattern()),
         content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False},
     )
 
 
 class VenueDetailView(DetailView):
+    """A venue page. Everything on it is the same for everyone (seats, notices
+    and reviews come from their apps' URLs), so its body is rendered once per
+    directory version and language and kept for LIST_CACHE_SECONDS ("open
+    now"); the URLconf keeps whole pages (qunxian.caching.cache_shared_page)
+    and counts the view (venues.usage.counting_views)."""
+
     template_name = "venues/venue_detail.html"
     context_object_name = "venue"
 
@@ -219,8 +204,31 @@ class VenueDetailView(DetailView):
             "photos", "spaces"
         )
 
+    def get(self, request, *args, **kwargs):
+        pk = kwargs["pk"]
+        # A venue that stops being published bumps the version: no stale hit.
+        page = cached_fragment(
+            versioned_key("venue-page", DIRECTORY_VERSION, request, pk),
+            self.render_shared,
+            LIST_CACHE_SECONDS,
+        )
+        return self.render_to_response(page)
+
+    def render_shared(self) -> dict:
+        venue = self.object = self.get_object()
+        context = self.get_context_data(object=venue)
+        return {
+            "head": {
+                "name": venue.name,
+                "category": str(venue.get_category_display()),
+                "address": venue.address,
+            },
+            "body": render_to_string(
+                "venues/partials/detail_body.html", context, self.request
+            ),
+        }
+
     def get_context_data(self, **kwargs):
-        venue_count_view(venue=self.object)
         return super().get_context_data(
             state=self.object.opening_state(timezone.now()),
             week=[
