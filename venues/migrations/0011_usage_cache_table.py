@@ -24,7 +24,7 @@ def drop_usage_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("venues", "0006_category_labels"),
+        ("venues", "0010_space_members_only"),
     ]
 
     operations = [
