@@ -15,6 +15,7 @@ from feedback import selectors as feedback
 from notices import selectors as notices
 from qunxian.roles import AdminRequiredMixin, ManagerRequiredMixin
 from venues import selectors as venues
+from volunteering import selectors as volunteering
 
 
 class UserHomeView(TemplateView):
@@ -44,6 +45,7 @@ class ManagerInboxView(ManagerRequiredMixin, TemplateView):
             activities=activities.manager_inbox_items(user),
             notices=notices.manager_inbox_items(user),
             venues=venues.manager_inbox_items(user),
+            volunteering=volunteering.manager_inbox_items(user),
             **kwargs,
         )
 
