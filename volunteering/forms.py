@@ -351,9 +351,7 @@ class RewardForm(PhotoMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pickup_venue"].queryset = Venue.objects.order_by("name", "id")
-        self.fields["points"].min_value = 1
         self.fields["points"].widget.attrs["min"] = 1
-        self.fields["stock"].min_value = 0
         self.fields["stock"].widget.attrs["min"] = 0
         if self.instance.pk:
             # An edit moves stock only through an adjustment with its reason.
@@ -364,6 +362,12 @@ class RewardForm(PhotoMixin, forms.ModelForm):
         if points < 1:
             raise ValidationError(_("A reward costs at least one point."), code="min")
         return points
+
+    def clean_stock(self):
+        stock = self.cleaned_data["stock"]
+        if stock < 0:
+            raise ValidationError(_("The stock cannot go below zero."), code="min")
+        return stock
 
     def clean(self):
         cleaned = super().clean()
