@@ -344,14 +344,15 @@ def _active_leaders(team: Team):
 
 
 def _not_last_leader(member: TeamMember) -> None:
-    """Under the transition's lock: a team keeps at least one leader."""
-    if (
-        member.role == TeamMember.Role.LEADER
-        and not _active_leaders(member.team)
-        .select_for_update()
-        .exclude(pk=member.pk)
-        .exists()
-    ):
+    """A team keeps at least one leader.
+
+    Two leaders going at once queue on the team's row (each holds only its
+    own member row before it), so the second counts after the first is gone.
+    """
+    if member.role != TeamMember.Role.LEADER:
+        return
+    Team.objects.select_for_update().filter(pk=member.team_id).get()
+    if not _active_leaders(member.team).exclude(pk=member.pk).exists():
         raise Refused(
             _("The team's last leader cannot go; name another leader first."),
             code="last_leader",
