@@ -20,6 +20,7 @@ from qunxian.caching import cached_fragment, versioned_key
 from qunxian.roles import ConsoleRequiredMixin, ManagerRequiredMixin
 from venues import selectors as venues
 from venues.cache import DIRECTORY_VERSION
+from volunteering import selectors as volunteering
 
 HOME_CACHE_SECONDS = 60
 
@@ -61,6 +62,7 @@ class ManagerInboxView(ManagerRequiredMixin, TemplateView):
             notices=notices.manager_inbox_items(user),
             membership=membership.manager_inbox_items(user),
             venues=venues.manager_inbox_items(user),
+            volunteering=volunteering.manager_inbox_items(user),
             **kwargs,
         )
 

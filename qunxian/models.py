@@ -102,6 +102,8 @@ AUDIT_SUBJECTS = {
     "redemption": _("Reward redemption"),
     "pointstable": _("Points table"),
     "indexweights": _("Index weights"),
+    "team": _("Volunteer team"),
+    "reward": _("Reward"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
@@ -175,6 +177,17 @@ AUDIT_ACTIONS = {
     "teammember.request": _("Asked to join a team"),
     "teammember.accept": _("Taken into a team"),
     "teammember.decline": _("Not taken into a team"),
+    "teammember.leave": _("Left a team"),
+    "teammember.remove": _("Removed from a team"),
+    "team.create": _("Volunteer team created"),
+    "team.update": _("Volunteer team edited"),
+    "team.add_leader": _("Team leader named"),
+    "team.remove_leader": _("Team leader stepped down"),
+    "team.deactivate": _("Volunteer team deactivated"),
+    "reward.create": _("Reward created"),
+    "reward.update": _("Reward edited"),
+    "reward.stock": _("Reward stock adjusted"),
+    "reward.deactivate": _("Reward taken off the catalogue"),
     "serviceorder.create": _("Service ordered"),
     "serviceorder.accept": _("Service order taken by a team"),
     "serviceorder.assign": _("Members sent to a service order"),

@@ -171,6 +171,10 @@ def pages():
         ("admin", "volunteer-figures", one("console:volunteer_figures")),
         ("admin", "points-table", one("console:volunteer_points_table")),
         ("admin", "points-adjust", one("console:volunteer_points_adjust")),
+        ("admin", "volunteer-teams", one("console:volunteer_teams")),
+        ("admin", "volunteer-team-new", one("console:volunteer_team_new")),
+        ("admin", "volunteer-rewards", one("console:volunteer_rewards")),
+        ("admin", "volunteer-reward-new", one("console:volunteer_reward_new")),
     ]
     optional = [
         ("worker", "booking", booking, "bookings:detail"),
@@ -186,6 +190,7 @@ def pages():
         ("admin", "appeal", district_appeal, "console:appeal_detail"),
         ("worker", "service-order", service_order, "volunteering:order_detail"),
         ("worker", "team", team, "volunteering:team_detail"),
+        ("admin", "volunteer-team-edit", team, "console:volunteer_team_edit"),
         ("manager", "help-request", help_request, "manage:help_request_detail"),
     ]
     rows += [

@@ -14,6 +14,7 @@ from venues.models import Venue
 from volunteering.models import (
     HelpRequest,
     Outcome,
+    Reward,
     ServiceKind,
     ServiceOrder,
     Team,
@@ -280,3 +281,115 @@ class DisputeForm(forms.Form):
         max_length=200,
         error_messages={"required": _("Please give a reason.")},
     )
+
+
+def _account_by_phone(phone: str) -> User:
+    user = User.objects.filter(phone=phone.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(_("No account has this number."), code="no_user")
+    return user
+
+
+class TeamForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Services offered"),
+        choices=ServiceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one service.")},
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", "organization", "home_venue", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_venue"].queryset = Venue.objects.select_related(
+            "organization"
+        ).order_by("name", "id")
+        if self.instance.pk:
+            self.initial["kinds"] = list(
+                self.instance.services.values_list("kind", flat=True)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, venue = cleaned.get("organization"), cleaned.get("home_venue")
+        if organization and venue and venue.organization_id != organization.pk:
+            self.add_error("home_venue", _("Pick a venue of the team's organisation."))
+        return cleaned
+
+
+class LeaderForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number of the new leader"),
+        max_length=11,
+        help_text=_("They need an account on the portal."),
+    )
+
+    def clean_phone(self):
+        self.cleaned_data["user"] = _account_by_phone(self.cleaned_data["phone"])
+        return self.cleaned_data["phone"].strip()
+
+
+class RewardForm(PhotoMixin, forms.ModelForm):
+    photo = photo_field()
+
+    class Meta:
+        model = Reward
+        fields = [
+            "organization",
+            "name",
+            "description",
+            "points",
+            "stock",
+            "pickup_venue",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pickup_venue"].queryset = Venue.objects.order_by("name", "id")
+        self.fields["points"].widget.attrs["min"] = 1
+        self.fields["stock"].widget.attrs["min"] = 0
+        if self.instance.pk:
+            # An edit moves stock only through an adjustment with its reason.
+            del self.fields["stock"]
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points < 1:
+            raise ValidationError(_("A reward costs at least one point."), code="min")
+        return points
+
+    def clean_stock(self):
+        stock = self.cleaned_data["stock"]
+        if stock < 0:
+            raise ValidationError(_("The stock cannot go below zero."), code="min")
+        return stock
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, venue = cleaned.get("organization"), cleaned.get("pickup_venue")
+        if organization and venue and venue.organization_id != organization.pk:
+            self.add_error(
+                "pickup_venue", _("Pick a venue of the reward's organisation.")
+            )
+        return cleaned
+
+
+class StockForm(forms.Form):
+    change = forms.IntegerField(
+        label=_("Change of stock"),
+        min_value=-100_000,
+        max_value=100_000,
+        help_text=_("Negative to write items off."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean_change(self):
+        change = self.cleaned_data["change"]
+        if change == 0:
+            raise ValidationError(_("Give a change of stock."), code="zero")
+        return change

@@ -185,6 +185,8 @@ class Team(models.Model):
         verbose_name=_("home venue"),
     )
     description = models.TextField(_("description"), max_length=1000, blank=True)
+    # A deactivated team takes no new orders and no new members; its history stays.
+    active = models.BooleanField(_("active"), default=True)
 
     objects = TeamQuerySet.as_manager()
 
@@ -215,8 +217,8 @@ class TeamService(models.Model):
 
 class TeamMember(models.Model):
     """A person in a team: asked to join (requested), taken in by a leader
-    (active) or not (declined); a leader's own role is set when the team is
-    made."""
+    (active) or not (declined); an active member may leave, or a leader may
+    remove them. Leaders are named in the console."""
 
     class Role(models.TextChoices):
         LEADER = "leader", _("Leader")
@@ -226,10 +228,14 @@ class TeamMember(models.Model):
         REQUESTED = "requested", _("Asked to join")
         ACTIVE = "active", _("Member")
         DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left the team")
+        REMOVED = "removed", _("Removed from the team")
 
     TRANSITIONS = {
         "accept": ((State.REQUESTED,), State.ACTIVE),
         "decline": ((State.REQUESTED,), State.DECLINED),
+        "leave": ((State.ACTIVE,), State.LEFT),
+        "remove": ((State.ACTIVE,), State.REMOVED),
     }
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")

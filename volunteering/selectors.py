@@ -1,9 +1,52 @@
-"""Reads other pages need: the figures of volunteering, month by month."""
+"""Reads other pages need: the manager's inbox, the figures of volunteering
+month by month."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from volunteering.models import HoursEntry, PointsEntry, ServiceKind, TeamMember
+from volunteering.models import (
+    HelpRequest,
+    HoursEntry,
+    PointsEntry,
+    ServiceKind,
+    TeamMember,
+)
+from volunteering.permissions import managed_help_requests
+
+INBOX_SHOWN = 10
+
+
+def _overdue(now) -> Q:
+    return Q(state=HelpRequest.State.SUBMITTED, accept_due__lt=now) | Q(
+        state=HelpRequest.State.ACCEPTED, handle_due__lt=now
+    )
+
+
+def manager_inbox_items(user, now=None) -> dict:
+    """The open help requests of the manager's venues, the overdue first,
+    then the oldest; with their counts. Two queries, however many there are."""
+    now = now or timezone.now()
+    open_requests = managed_help_requests(user).filter(state__in=HelpRequest.OPEN)
+    counts = open_requests.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=_overdue(now))
+    )
+    items = (
+        open_requests.annotate(
+            overdue=Case(
+                When(_overdue(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("venue")
+        .order_by("-overdue", "created_at")[:INBOX_SHOWN]
+    )
+    return {
+        "help_requests_open": counts["open"],
+        "help_requests_overdue": counts["overdue"],
+        "help_requests": list(items),
+    }
 
 
 def figures_by_team_and_kind():

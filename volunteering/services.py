@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import h3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from volunteering.models import (
     Team,
     TeamActivity,
     TeamMember,
+    TeamService,
 )
 
 HELP_ACCEPT_WITHIN = datetime.timedelta(hours=2)
@@ -206,6 +207,39 @@ def help_request_me_too(*, help_request: HelpRequest, user: User) -> bool:
     return created
 
 
+def help_requests_escalate(*, now: datetime.datetime | None = None) -> int:
+    """Alert the district's admins of each open request past its deadline,
+    once per request and deadline (the key), however often it runs."""
+    now = now or timezone.now()
+    overdue = HelpRequest.objects.filter(
+        Q(state=HelpRequest.State.SUBMITTED, accept_due__lt=now)
+        | Q(state=HelpRequest.State.ACCEPTED, handle_due__lt=now)
+    ).select_related("venue")
+    alerted = 0
+    for help_request in overdue:
+        due = (
+            help_request.accept_due
+            if help_request.state == HelpRequest.State.SUBMITTED
+            else help_request.handle_due
+        )
+        alerted += bool(
+            notify_handlers(
+                venue=None,
+                key=f"help-overdue-{help_request.pk}-{help_request.state}",
+                title=gettext_noop("Overdue help request at %(venue)s: due %(due)s"),
+                body=[gettext_noop("%(kind)s, still “%(state)s”.")],
+                params={
+                    "venue": help_request.venue.name,
+                    "due": _local(due),
+                    "kind": help_request.get_kind_display(),
+                    "state": help_request.get_state_display(),
+                },
+                url=reverse("console:volunteer_requests"),
+            )
+        )
+    return alerted
+
+
 @transaction.atomic
 def help_request_to_order(
     *,
@@ -266,6 +300,8 @@ def _leaders(team: Team):
 
 @transaction.atomic
 def team_join(*, team: Team, user: User) -> TeamMember:
+    if not team.active:
+        raise Refused(_("This team no longer takes members."), code="inactive")
     member, created = TeamMember.objects.get_or_create(team=team, user=user)
     if not created:
         raise Refused(
@@ -301,6 +337,139 @@ def team_member_decide(*, member: TeamMember, actor: User, accept: bool) -> Team
     return member
 
 
+def _active_leaders(team: Team):
+    return TeamMember.objects.filter(
+        team=team, role=TeamMember.Role.LEADER, state=TeamMember.State.ACTIVE
+    )
+
+
+def _not_last_leader(member: TeamMember) -> None:
+    """A team keeps at least one leader.
+
+    Two leaders going at once queue on the team's row (each holds only its
+    own member row before it), so the second counts after the first is gone.
+    """
+    if member.role != TeamMember.Role.LEADER:
+        return
+    Team.objects.select_for_update().filter(pk=member.team_id).get()
+    if not _active_leaders(member.team).exclude(pk=member.pk).exists():
+        raise Refused(
+            _("The team's last leader cannot go; name another leader first."),
+            code="last_leader",
+        )
+
+
+@transaction.atomic
+def team_member_leave(*, member: TeamMember, user: User) -> TeamMember:
+    if member.user_id != user.pk:
+        raise Refused(_("Only the member can leave."), code="not_owner")
+    member = transition(member, "leave", actor=user, check=_not_last_leader)
+    for leader in _leaders(member.team):
+        notify(
+            user=leader,
+            kind=NotificationKind.VOLUNTEERING,
+            title=gettext_noop("%(user)s left %(team)s"),
+            params={"user": str(user), "team": member.team.name},
+            url=reverse("volunteering:team_detail", args=[member.team_id]),
+        )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, member: TeamMember, actor: User) -> TeamMember:
+    check_leader(actor, member.team)
+    member = transition(member, "remove", actor=actor, check=_not_last_leader)
+    notify(
+        user=member.user,
+        kind=NotificationKind.VOLUNTEERING,
+        title=gettext_noop("You are no longer a member of %(team)s"),
+        params={"team": member.team.name},
+        url=reverse("volunteering:team_detail", args=[member.team_id]),
+    )
+    return member
+
+
+# Teams in the console
+
+
+def _check_admin(actor: User) -> None:
+    if not is_system_admin(actor):
+        raise Refused(
+            _("Only an administrator can manage teams and rewards."),
+            code="not_admin",
+        )
+
+
+@transaction.atomic
+def team_save(*, actor: User, team: Team, kinds: Iterable[str], created: bool) -> Team:
+    """A new team, or an edited one, with the service kinds it offers."""
+    _check_admin(actor)
+    team.save()
+    kinds = set(kinds)
+    team.services.exclude(kind__in=kinds).delete()
+    have = set(team.services.values_list("kind", flat=True))
+    TeamService.objects.bulk_create(
+        TeamService(team=team, kind=kind) for kind in sorted(kinds - have)
+    )
+    audit_record(
+        actor=actor, action="team.create" if created else "team.update", subject=team
+    )
+    return team
+
+
+@transaction.atomic
+def team_add_leader(*, actor: User, team: Team, user: User) -> TeamMember:
+    """Make an existing account a leader: a member already, or taken in now."""
+    _check_admin(actor)
+    member, _created = TeamMember.objects.select_for_update().get_or_create(
+        team=team, user=user
+    )
+    if member.role == TeamMember.Role.LEADER and member.state == (
+        TeamMember.State.ACTIVE
+    ):
+        raise Refused(_("This person already leads the team."), code="already_leader")
+    member.role = TeamMember.Role.LEADER
+    member.state = TeamMember.State.ACTIVE
+    member.save(update_fields=["role", "state"])
+    audit_record(actor=actor, action="team.add_leader", subject=team, details=str(user))
+    notify(
+        user=user,
+        kind=NotificationKind.VOLUNTEERING,
+        title=gettext_noop("You now lead %(team)s"),
+        params={"team": team.name},
+        url=reverse("volunteering:team_detail", args=[team.pk]),
+    )
+    return member
+
+
+@transaction.atomic
+def team_remove_leader(*, actor: User, member: TeamMember) -> TeamMember:
+    """A leader steps down to an ordinary member; the team stays theirs."""
+    _check_admin(actor)
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.role != TeamMember.Role.LEADER:
+        raise Refused(_("This person does not lead the team."), code="not_leader")
+    member.role = TeamMember.Role.MEMBER
+    member.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="team.remove_leader",
+        subject=member.team,
+        details=str(member.user),
+    )
+    return member
+
+
+@transaction.atomic
+def team_deactivate(*, actor: User, team: Team) -> Team:
+    _check_admin(actor)
+    if not Team.objects.filter(pk=team.pk, active=True).update(active=False):
+        raise Refused(_("This team is already inactive."), code="inactive")
+    team.active = False
+    audit_record(actor=actor, action="team.deactivate", subject=team)
+    return team
+
+
 @transaction.atomic
 def team_member_set_listed(*, member: TeamMember, user: User, listed: bool) -> None:
     if member.user_id != user.pk:
@@ -315,6 +484,7 @@ def teams_for_order(order: ServiceOrder):
     """The teams that may take it: they offer its kind and are near it."""
     box = TEAM_REACH_DEGREES
     return Team.objects.filter(
+        active=True,
         services__kind=order.kind,
         home_venue__lat__range=(order.lat - box, order.lat + box),
         home_venue__lng__range=(order.lng - box, order.lng + box),
@@ -811,6 +981,63 @@ def redemption_create(*, reward: Reward, user: User) -> Redemption:
 
 
 @transaction.atomic
+def reward_save(
+    *, actor: User, reward: Reward, photo: ProcessedImage | None, created: bool
+) -> Reward:
+    """A new reward or an edited one; its pick-up venue is its organisation's."""
+    _check_admin(actor)
+    if reward.pickup_venue.organization_id != reward.organization_id:
+        raise Refused(
+            _("Pick a venue of the reward's organisation."), code="pickup_venue"
+        )
+    if photo:
+        reward.photo = photo.image
+    reward.save()
+    audit_record(
+        actor=actor,
+        action="reward.create" if created else "reward.update",
+        subject=reward,
+    )
+    return reward
+
+
+@transaction.atomic
+def reward_adjust_stock(
+    *, actor: User, reward: Reward, change: int, reason: str
+) -> Reward:
+    """Stock counted in or written off: one UPDATE, refused by its CHECK below 0."""
+    _check_admin(actor)
+    if not change or not reason.strip():
+        raise Refused(_("Give a change of stock and a reason."), code="stock_change")
+    try:
+        with transaction.atomic():
+            Reward.objects.filter(pk=reward.pk).update(stock=F("stock") + change)
+    except IntegrityError:
+        raise Refused(
+            _("The stock cannot go below zero."), code="stock_negative"
+        ) from None
+    reward.refresh_from_db(fields=["stock"])
+    audit_record(
+        actor=actor,
+        action="reward.stock",
+        subject=reward,
+        details=f"{change:+d}: {reason.strip()}",
+    )
+    return reward
+
+
+@transaction.atomic
+def reward_deactivate(*, actor: User, reward: Reward) -> Reward:
+    """Off the catalogue; what was reserved can still be picked up."""
+    _check_admin(actor)
+    if not Reward.objects.filter(pk=reward.pk, active=True).update(active=False):
+        raise Refused(_("This reward is already off the catalogue."), code="inactive")
+    reward.active = False
+    audit_record(actor=actor, action="reward.deactivate", subject=reward)
+    return reward
+
+
+@transaction.atomic
 def redemption_cancel(*, redemption: Redemption, actor: User) -> Redemption:
     if redemption.user_id != actor.pk:
         check_scope(actor, redemption.reward.pickup_venue)
@@ -908,6 +1135,9 @@ def team_activity_post_hours(*, link: TeamActivity, actor: User) -> int:
 
 @transaction.atomic
 def certificate_issue(*, user: User) -> Certificate:
+    """A new record of the hours so far; the PDF and the check read it later."""
+    if not HoursEntry.objects.filter(user=user).exists():
+        raise Refused(_("No service hours yet."), code="no_hours")
     totals = HoursEntry.objects.filter(user=user).aggregate(hours=Sum("hours"))
     services = HoursEntry.objects.filter(
         user=user, reverses__isnull=True, reversal__isnull=True

@@ -35,6 +35,8 @@ portal_patterns = [
     path("teams/<int:pk>/join/", portal.team_join, name="team_join"),
     path("members/<int:pk>/decide/", portal.member_decide, name="member_decide"),
     path("members/<int:pk>/listed/", portal.member_listed, name="member_listed"),
+    path("members/<int:pk>/leave/", portal.member_leave, name="member_leave"),
+    path("members/<int:pk>/remove/", portal.member_remove, name="member_remove"),
     # 点单 → 接单
     path("orders/new/", portal.OrderCreateView.as_view(), name="order_new"),
     path("orders/<int:pk>/", portal.OrderDetailView.as_view(), name="order_detail"),
@@ -53,6 +55,7 @@ portal_patterns = [
         portal.redemption_cancel,
         name="redemption_cancel",
     ),
+    path("certificate/", portal.certificate_issue, name="certificate_issue"),
     path("certificate.pdf", portal.certificate_download, name="certificate"),
     path(
         "certificates/<str:code>/",
@@ -133,4 +136,43 @@ console_patterns = [
         name="volunteer_points_adjust",
     ),
     path("volunteering/figures.csv", console.figures_csv, name="volunteer_figures_csv"),
+    path("volunteering/teams/", console.TeamListView.as_view(), name="volunteer_teams"),
+    path("volunteering/teams/new/", console.team_edit, name="volunteer_team_new"),
+    path("volunteering/teams/<int:pk>/", console.team_edit, name="volunteer_team_edit"),
+    path(
+        "volunteering/teams/<int:pk>/leaders/",
+        console.team_leader_add,
+        name="volunteer_team_leader_add",
+    ),
+    path(
+        "volunteering/leaders/<int:pk>/remove/",
+        console.team_leader_remove,
+        name="volunteer_team_leader_remove",
+    ),
+    path(
+        "volunteering/teams/<int:pk>/deactivate/",
+        console.team_deactivate,
+        name="volunteer_team_deactivate",
+    ),
+    path(
+        "volunteering/rewards/",
+        console.RewardListView.as_view(),
+        name="volunteer_rewards",
+    ),
+    path("volunteering/rewards/new/", console.reward_edit, name="volunteer_reward_new"),
+    path(
+        "volunteering/rewards/<int:pk>/",
+        console.reward_edit,
+        name="volunteer_reward_edit",
+    ),
+    path(
+        "volunteering/rewards/<int:pk>/stock/",
+        console.reward_stock,
+        name="volunteer_reward_stock",
+    ),
+    path(
+        "volunteering/rewards/<int:pk>/deactivate/",
+        console.reward_deactivate,
+        name="volunteer_reward_deactivate",
+    ),
 ]

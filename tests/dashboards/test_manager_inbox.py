@@ -62,7 +62,7 @@ def test_inbox_counts_what_waits_at_their_venues_only(
     BookingFactory(
         space=SpaceFactory(venue=venue_a), user=worker, state=Booking.State.APPROVED
     )
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = as_manager_a.get(reverse("manage:home"))
     assert response.context["bookings"]["count"] == 1
     assert [b.space.venue for b in response.context["bookings"]["items"]] == [venue_a]
@@ -145,7 +145,7 @@ def fill(venue, count):
 
 
 def inbox_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(15) as captured:
+    with django_assert_max_num_queries(17) as captured:
         response = client.get(reverse("manage:home"))
     assert response.status_code == 200
     return len(captured)

@@ -1,5 +1,6 @@
 """Real parallel connections (PostgreSQL only): leaders racing to take one
-order, and a member's redemptions racing for the last points and stock.
+order, the two leaders of a team leaving at once, and a member's
+redemptions racing for the last points and stock.
 
 A test wrapped in one transaction cannot race, so these use `transactional_db`;
 each thread opens its own connection and closes it when done.
@@ -18,12 +19,19 @@ from tests.volunteering.factories import (
     TeamFactory,
     leader,
 )
-from volunteering.models import PointsBalance, PointsEntry, Redemption, ServiceOrder
+from volunteering.models import (
+    PointsBalance,
+    PointsEntry,
+    Redemption,
+    ServiceOrder,
+    TeamMember,
+)
 from volunteering.services import (
     balance_of,
     order_accept,
     points_post,
     redemption_create,
+    team_member_leave,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -107,3 +115,19 @@ def test_many_people_racing_for_the_last_stock_take_it_once():
     reward.refresh_from_db()
     assert reward.stock == 0
     assert sum(balance_of(u) for u in users) == 8 * 5 - 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_two_leaders_of_a_team_leave_at_once_and_one_stays():
+    team = TeamFactory()
+    leaders = [leader(team), leader(team)]
+    results = race(
+        [lambda m=m: team_member_leave(member=m, user=m.user) for m in leaders]
+    )
+    assert sorted(results) == ["last_leader", "ok"]
+    assert (
+        TeamMember.objects.filter(
+            team=team, role="leader", state=TeamMember.State.ACTIVE
+        ).count()
+        == 1
+    )

@@ -38,10 +38,17 @@ def test_the_certificate_is_a_pdf_whose_code_opens_its_record(client, worker):
     hours(worker, team, 2)
     hours(worker, team, 1.5)
     client.force_login(worker)
+    # A GET writes nothing: before a record is issued, there is none to read.
+    assert client.get(reverse("volunteering:certificate")).status_code == 404
+    assert not Certificate.objects.exists()
+
+    response = client.post(reverse("volunteering:certificate_issue"))
+    assert response.url == reverse("volunteering:certificate")
     response = client.get(reverse("volunteering:certificate"))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    certificate = Certificate.objects.get()
+    client.get(reverse("volunteering:certificate"))
+    certificate = Certificate.objects.get()  # read again, not issued again
     assert certificate.hours == 3.5 and certificate.services == 2
     assert b"STSong-Light" in response.content  # the built-in CID font
 
@@ -130,3 +137,27 @@ def test_a_member_chooses_to_be_named_in_the_figures(client, worker, admin_user)
     assert str(worker) in client.get(figures).content.decode()
     client.force_login(UserFactory())
     assert client.post(url, {"listed": "no"}).status_code == 404
+
+
+def test_a_record_is_issued_only_for_someone_with_hours(client, worker):
+    client.force_login(worker)
+    response = client.post(reverse("volunteering:certificate_issue"), follow=True)
+    assert "No service hours yet." in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_a_new_record_counts_the_hours_since_and_the_old_one_still_checks(
+    client, worker
+):
+    team = TeamFactory()
+    hours(worker, team, 2)
+    client.force_login(worker)
+    client.post(reverse("volunteering:certificate_issue"))
+    hours(worker, team, 3)
+    client.post(reverse("volunteering:certificate_issue"))
+    first, second = Certificate.objects.order_by("issued_at", "id")
+    assert (first.hours, second.hours) == (2, 5)
+    page = client.get(reverse("volunteering:points")).content.decode()
+    assert "5.0 hours" in page
+    client.logout()
+    assert client.get(first.get_absolute_url()).status_code == 200

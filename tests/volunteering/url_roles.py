@@ -23,6 +23,7 @@ from tests.volunteering.factories import (
     ServiceOrderFactory,
     TeamFactory,
     leader,
+    member,
 )
 from volunteering.models import (
     Certificate,
@@ -66,6 +67,21 @@ def _own_membership(p):
     return {"pk": TeamMember.objects.create(team=team, user=p["worker"]).pk}
 
 
+def _own_active_membership(p):
+    return {"pk": member(TeamFactory(home_venue=p["venue_a"]), p["worker"]).pk}
+
+
+def _removable_member(p):
+    """A member of a team the worker leads."""
+    team = TeamFactory(home_venue=p["venue_a"])
+    leader(team, p["worker"])
+    return {"pk": member(team).pk}
+
+
+def _team_leader(p):
+    return {"pk": leader(TeamFactory(home_venue=p["venue_a"])).pk}
+
+
 def _order(p):
     """The worker's own order, near a team the worker leads."""
     leader(TeamFactory(home_venue=p["venue_a"]), p["worker"])
@@ -91,7 +107,8 @@ def _redemption(p):
     return {"pk": redemption.pk}
 
 
-def _hours(p):
+def _issued_certificate(p):
+    """The worker's hours, and a record issued of them."""
     HoursEntry.objects.create(
         user=p["worker"],
         hours=2,
@@ -99,6 +116,7 @@ def _hours(p):
         organization=p["venue_a"].organization,
         served_on=timezone.localdate() - datetime.timedelta(days=1),
     )
+    Certificate.objects.create(user=p["worker"], code="issued", hours=2, services=1)
     return {}
 
 
@@ -158,6 +176,8 @@ TABLE = {
     "volunteering:team_join": (_team, signed_in(405)),
     "volunteering:member_decide": (_join_request, signed_in(405)),
     "volunteering:member_listed": (_own_membership, signed_in(405)),
+    "volunteering:member_leave": (_own_active_membership, signed_in(405)),
+    "volunteering:member_remove": (_removable_member, signed_in(405)),
     "volunteering:order_new": ({}, signed_in(200)),
     "volunteering:order_detail": (_order, OWN_ORDER),
     "volunteering:order_accept": (_order, signed_in(405)),
@@ -173,7 +193,11 @@ TABLE = {
     "volunteering:rewards": ({}, everyone(200)),
     "volunteering:reward_redeem": (_reward, signed_in(405)),
     "volunteering:redemption_cancel": (_redemption, signed_in(405)),
-    "volunteering:certificate": (_hours, {**signed_in(404), "worker": 200}),
+    "volunteering:certificate_issue": ({}, signed_in(405)),
+    "volunteering:certificate": (
+        _issued_certificate,
+        {**signed_in(404), "worker": 200},
+    ),
     "volunteering:certificate_verify": (_certificate, everyone(200)),
     "manage:help_request_list": ({}, managers_only(other=200)),
     "manage:help_request_detail": (_help_request, managers_only()),
@@ -193,6 +217,17 @@ TABLE = {
     "console:volunteer_orders": ({}, district_only()),
     "console:volunteer_order_dispute": (_confirmed_order, district_only(405)),
     "console:volunteer_points_adjust": ({}, district_only()),
+    "console:volunteer_teams": ({}, district_only()),
+    "console:volunteer_team_new": ({}, district_only()),
+    "console:volunteer_team_edit": (_team, district_only()),
+    "console:volunteer_team_leader_add": (_team, district_only(405)),
+    "console:volunteer_team_leader_remove": (_team_leader, district_only(405)),
+    "console:volunteer_team_deactivate": (_team, district_only(405)),
+    "console:volunteer_rewards": ({}, district_only()),
+    "console:volunteer_reward_new": ({}, district_only()),
+    "console:volunteer_reward_edit": (_reward, district_only()),
+    "console:volunteer_reward_stock": (_reward, district_only(405)),
+    "console:volunteer_reward_deactivate": (_reward, district_only(405)),
 }
 
 # name: {role: status} for an empty form
@@ -202,6 +237,9 @@ POST_TABLE = {
     "volunteering:team_join": post_signed_in(),
     "volunteering:member_decide": post_own(),
     "volunteering:member_listed": post_own(),
+    "volunteering:member_leave": post_own(),
+    "volunteering:member_remove": post_own(),
+    "volunteering:certificate_issue": post_signed_in(),  # no hours: refused
     "volunteering:order_new": post_signed_in(200),
     "volunteering:order_accept": ORDER_STEP,
     "volunteering:order_assign": ORDER_STEP,
@@ -221,4 +259,13 @@ POST_TABLE = {
     "console:volunteer_points_table": post_district(200),
     "console:volunteer_order_dispute": post_district(),  # no reason: refused
     "console:volunteer_points_adjust": post_district(200),
+    "console:volunteer_team_new": post_district(200),  # an empty form: errors
+    "console:volunteer_team_edit": post_district(200),
+    "console:volunteer_team_leader_add": post_district(400),
+    "console:volunteer_team_leader_remove": post_district(),
+    "console:volunteer_team_deactivate": post_district(),
+    "console:volunteer_reward_new": post_district(200),
+    "console:volunteer_reward_edit": post_district(200),
+    "console:volunteer_reward_stock": post_district(),  # an empty form: refused
+    "console:volunteer_reward_deactivate": post_district(),
 }

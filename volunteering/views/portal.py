@@ -224,7 +224,8 @@ class TeamListView(ListView):
 
     def get_queryset(self):
         return (
-            Team.objects.select_related("organization", "home_venue")
+            Team.objects.filter(active=True)
+            .select_related("organization", "home_venue")
             .prefetch_related("services")
             .annotate(
                 member_count=Count(
@@ -309,6 +310,40 @@ def member_listed(request, pk):
         if listed
         else _("Your name is not shown in the figures."),
     )
+    return redirect(member.team)
+
+
+@login_required
+@require_POST
+def member_leave(request, pk):
+    member = get_object_or_404(TeamMember, pk=pk, user=request.user)
+    try:
+        services.team_member_leave(member=member, user=request.user)
+    except Refused as refused:
+        _refused(request, refused)
+    else:
+        messages.success(request, _("You left %(team)s.") % {"team": member.team.name})
+    return redirect(member.team)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk):
+    member = get_object_or_404(
+        TeamMember.objects.filter(
+            team__in=Team.objects.led_by(request.user)
+        ).select_related("team", "user"),
+        pk=pk,
+    )
+    try:
+        services.team_member_remove(member=member, actor=request.user)
+    except Refused as refused:
+        _refused(request, refused)
+    else:
+        messages.success(
+            request,
+            _("%(user)s is no longer in the team.") % {"user": member.user},
+        )
     return redirect(member.team)
 
 
@@ -496,6 +531,9 @@ class PointsView(LoginRequiredMixin, TemplateView):
                 "-served_on", "-id"
             )[:100],
             total_hours=hours.aggregate(total=Sum("hours"))["total"] or 0,
+            certificate=Certificate.objects.filter(user=user)
+            .order_by("-issued_at")
+            .first(),
             redemptions=Redemption.objects.filter(user=user).select_related(
                 "reward__pickup_venue"
             )[:50],
@@ -547,11 +585,25 @@ def redemption_cancel(request, pk):
 
 
 @login_required
+@require_POST
+def certificate_issue(request):
+    try:
+        services.certificate_issue(user=request.user)
+    except Refused as refused:
+        _refused(request, refused)
+        return redirect("volunteering:points")
+    return redirect("volunteering:certificate")
+
+
+@login_required
 @require_safe
 def certificate_download(request):
-    if not HoursEntry.objects.filter(user=request.user).exists():
-        raise Http404(_("No service hours yet."))
-    certificate = services.certificate_issue(user=request.user)
+    """The newest record issued to them; a GET never writes one."""
+    certificate = (
+        Certificate.objects.filter(user=request.user).order_by("-issued_at").first()
+    )
+    if certificate is None:
+        raise Http404(_("No volunteer service record issued yet."))
     url = request.build_absolute_uri(certificate.get_absolute_url())
     response = HttpResponse(
         certificate_pdf(certificate, url), content_type="application/pdf"
