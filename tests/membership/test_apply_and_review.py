@@ -264,11 +264,27 @@ def test_numbers_are_sequential_per_union_and_never_given_again(worker):
     assert member(UserFactory()).number == 3
 
 
-def test_deadline_counts_working_days_only():
+def test_deadline_counts_working_days_only(db):
     friday = datetime.datetime(2026, 11, 27, 10, tzinfo=TZ)
     assert add_working_days(friday, 3) == datetime.datetime(2026, 12, 2, 10, tzinfo=TZ)
     saturday = datetime.datetime(2026, 11, 28, 9, tzinfo=TZ)
     assert add_working_days(saturday, 3).date() == datetime.date(2026, 12, 2)
+
+
+def test_deadline_skips_the_listed_holidays_and_counts_make_up_days(db):
+    from venues.models import PublicHoliday
+
+    # 国庆 2026: 1–7 October off; Saturday 10 October worked (调休).
+    for day in range(1, 8):
+        PublicHoliday.objects.create(
+            date=datetime.date(2026, 10, day), name="国庆节", kind="holiday"
+        )
+    PublicHoliday.objects.create(
+        date=datetime.date(2026, 10, 10), name="国庆节调休", kind="workday"
+    )
+    applied = datetime.datetime(2026, 9, 30, 16, tzinfo=TZ)  # the Wednesday before
+    # Working days after it: Thursday 8, Friday 9, Saturday 10 October.
+    assert add_working_days(applied, 3).date() == datetime.date(2026, 10, 10)
 
 
 def test_overdue_applications_are_escalated_to_the_console_once(
