@@ -17,7 +17,10 @@ def test_the_demo_worker_has_a_card_and_the_queues_have_work(demo, client):
     worker = User.objects.get(username="worker")
     assert Membership.objects.valid().filter(user=worker).exists()
     client.force_login(worker)
-    assert reverse("membership:card") in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("membership:card")
+        in client.get(reverse("membership:greeting")).content.decode()
+    )
     assert client.get(reverse("membership:card")).status_code == 200
 
     manager = User.objects.get(username="manager")

@@ -123,7 +123,7 @@ def test_the_home_page_greets_a_member_with_their_card(client, worker):
     assert reverse("membership:card") in greeting
 
 
-def test_no_greeting_for_visitors(client):
+def test_no_greeting_for_visitors(client, db):
     assert (
         reverse("membership:greeting")
         not in client.get(reverse("home")).content.decode()
