@@ -15,6 +15,7 @@ from django.db import transaction
 from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
 from demo.loaders.activities import load_activities
 from demo.loaders.bookings import load_requests, load_visits
+from demo.loaders.demand import load_demand
 from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
 from demo.loaders.notices import load_notices
 from demo.loaders.venues import load_venues
@@ -48,6 +49,8 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_activities(people, venues)
         summary |= load_notices(people, venues)
         load_indexes()
+        summary |= load_demand()
+        say(f"demand 需求: {summary['demand_rows']} counts, siting computed")
     summary["accounts"] = printed_accounts()
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

@@ -92,11 +92,16 @@ AUDIT_SUBJECTS = {
     "activity": pgettext_lazy("audit subject", "Activity"),
     "signup": _("Sign-up"),
     "notice": _("Notice"),
+    "demandcount": _("Demand"),
+    "candidatesite": _("Candidate site"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
 AUDIT_ACTIONS = {
     "venue.create": _("Venue created"),
+    "demand.upload": _("Demand uploaded"),
+    "candidate.add": _("Candidate site added"),
+    "candidate.remove": _("Candidate site removed"),
     "venue.update": _("Venue edited"),
     "venue.suspend": _("Venue suspended"),
     "venue.reactivate": _("Venue reactivated"),

@@ -408,3 +408,11 @@ ACTIVITY_WEIGHTS = {
     "attended": 5,
     "activity_attendance": 5,
 }
+
+# 选址分析: each category's service circle (the 15-minute circle, GB 50180-2018:
+# 800–1,000 m on foot), in metres; a category not named gets the default.
+SITING_RADIUS_M = {"outdoor_station": 1000}
+SITING_DEFAULT_RADIUS_M = 1000
+SITING_PERIOD_DAYS = 30  # the demand the nightly snapshot is computed from
+SITING_MAX_K = 5  # suggestions are computed for 1 … this many new sites
+SITING_SOLVER_SECONDS = float(os.environ.get("SITING_SOLVER_SECONDS", 20))

@@ -2,7 +2,7 @@ from django.urls import path
 
 from qunxian.caching import cache_for_anonymous
 from venues.cache import DIRECTORY_VERSION
-from venues.views import console, imports, manage, portal
+from venues.views import console, imports, manage, portal, siting
 
 directory = cache_for_anonymous(version_key=DIRECTORY_VERSION)
 
@@ -40,6 +40,25 @@ manage_patterns = [
 
 console_patterns = [
     # -- console pages --
+    path("siting/", siting.overview, name="siting"),
+    path("siting/cells.geojson", siting.cells, name="siting_cells"),
+    path("siting/candidates/", siting.candidates, name="siting_candidates"),
+    path(
+        "siting/candidates/<int:pk>/remove/",
+        siting.candidate_remove,
+        name="siting_candidate_remove",
+    ),
+    path("siting/demand/", siting.demand_upload, name="demand_upload"),
+    path(
+        "siting/demand/<slug:token>/",
+        siting.demand_preview,
+        name="demand_upload_preview",
+    ),
+    path(
+        "siting/demand/<slug:token>/confirm/",
+        siting.demand_confirm,
+        name="demand_upload_confirm",
+    ),
     path("venues/", console.VenueListView.as_view(), name="venue_list"),
     path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
     path("venues/export/", imports.VenueExportView.as_view(), name="venue_export"),

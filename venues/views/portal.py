@@ -14,11 +14,13 @@ from django_filters.views import FilterMixin
 
 from qunxian.caching import versioned_key
 from venues.cache import DIRECTORY_VERSION
+from venues.demand import demand_record
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
 from venues.hours import week_table
 from venues.models import (
     Closure,
+    DemandSource,
     OpeningHours,
     Venue,
 )
@@ -233,6 +235,7 @@ def navigate(request, pk, app):
         raise Http404
     venue = get_object_or_404(Venue.objects.published(), pk=pk)
     venue_count_navigation(venue=venue)
+    demand_record(source=DemandSource.NAVIGATION, venue=venue)
     return redirect(navigation_url(app, lat=venue.lat, lng=venue.lng, name=venue.name))
 
 
@@ -243,6 +246,7 @@ def near_json(request):
     if not position.is_valid():
         return JsonResponse({"errors": position.errors}, status=400)
     lat, lng = position.cleaned_data["lat"], position.cleaned_data["lng"]
+    demand_record(source=DemandSource.NEAR_ME, lat=lat, lng=lng)
     ranked = nearest(
         Venue.objects.published(),
         lat,
