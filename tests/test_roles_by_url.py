@@ -49,6 +49,21 @@ def failed_delivery(user):
     )[0]
 
 
+def candidate_site(admin):
+    """A site an admin proposed for a new venue."""
+    from venues.models import CandidateSite
+
+    return CandidateSite.objects.get_or_create(
+        name="桃花港候船厅",
+        defaults={
+            "lat": 29.80,
+            "lng": 122.30,
+            "cell": "89309a0a0a3ffff",
+            "added_by": admin,
+        },
+    )[0]
+
+
 # name: (kwargs or a function of the fixtures giving them, {role: status})
 TABLE = {
     "home": ({}, everyone(200)),
@@ -239,6 +254,16 @@ TABLE = {
     "console:venue_create": ({}, admins_only()),
     "console:venue_export": ({}, admins_only()),
     "console:venue_import": ({}, admins_only()),
+    "console:siting": ({}, admins_only()),
+    "console:siting_cells": ({}, admins_only()),
+    "console:siting_candidates": ({}, admins_only()),
+    "console:siting_candidate_remove": (
+        lambda f: {"pk": candidate_site(f["admin"]).pk},
+        admins_only(405),
+    ),
+    "console:demand_upload": ({}, admins_only()),
+    "console:demand_upload_preview": ({"token": "A" * 32}, admins_only(302)),
+    "console:demand_upload_confirm": ({"token": "A" * 32}, admins_only(405)),
     # A token not of this session: back to the upload, with a message.
     "console:venue_import_preview": ({"token": "A" * 32}, admins_only(302)),
     "console:venue_import_confirm": ({"token": "A" * 32}, admins_only(405)),
@@ -425,6 +450,10 @@ POST_TABLE = {
     "console:venue_create": post_admins(200),
     "console:venue_import": post_admins(200),  # the empty form, with its error
     "console:venue_import_confirm": post_admins(),  # a forged token: nothing
+    "console:siting_candidates": post_admins(200),  # the empty form, with errors
+    "console:siting_candidate_remove": post_admins(),
+    "console:demand_upload": post_admins(200),
+    "console:demand_upload_confirm": post_admins(),  # a forged token: nothing
     "console:venue_edit": post_admins(200),
     "console:venue_suspend": post_admins(200),
     "console:venue_reactivate": post_admins(200),
