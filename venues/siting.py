@@ -32,6 +32,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+from h3.api.numpy_int import grid_disk
 
 from venues.demand import COVERAGE_RESOLUTION, SHOWN_RESOLUTION, cell_of
 from venues.models import CandidateSite, DemandCount, SitingSnapshot, Town, Venue
@@ -55,54 +56,62 @@ def ring_for(radius_m: float) -> int:
     return math.ceil(radius_m / (spacing * math.sqrt(3) / 2)) + 1
 
 
-class Centres(dict):
-    """Cell → (lat, lng) of its centre in radians, computed once per cell."""
+class Neighbours:
+    """Which of `cells` lie within `radius_m` of each other, found once.
 
-    def __missing__(self, cell):
-        lat, lng = h3.cell_to_latlng(cell)
-        value = self[cell] = (math.radians(lat), math.radians(lng))
-        return value
+    Every cell's `h3.grid_disk` ring is intersected with the known cells, then
+    all the pairs are measured at once (haversine between cell centres); the
+    pairs are symmetric and each cell is its own neighbour. Categories that
+    share a radius share one of these.
+    """
 
-
-def _within(centres: Centres, origin: str, cells: list[str], radius_m: float):
-    """The cells whose centres lie within `radius_m` of `origin`'s."""
-    if not cells:
-        return []
-    lat0, lng0 = centres[origin]
-    points = np.array([centres[cell] for cell in cells])
-    dlat = points[:, 0] - lat0
-    dlng = points[:, 1] - lng0
-    a = (
-        np.sin(dlat / 2) ** 2
-        + math.cos(lat0) * np.cos(points[:, 0]) * np.sin(dlng / 2) ** 2
-    )
-    metres = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
-    return [cell for cell, m in zip(cells, metres, strict=True) if m <= radius_m]
-
-
-class Neighbourhood:
-    """Which cells of `targets` lie within `radius_m` of a given cell."""
-
-    def __init__(self, targets: Iterable[str], radius_m: float):
-        self.targets = set(targets)
+    def __init__(self, cells: Iterable[str], radius_m: float):
+        numbers = np.unique(
+            np.array([h3.str_to_int(cell) for cell in set(cells)], dtype=np.uint64)
+        )
+        self.cells = [h3.int_to_str(int(number)) for number in numbers]
+        self.index = {cell: i for i, cell in enumerate(self.cells)}
         self.radius_m = radius_m
-        self.ring = ring_for(radius_m)
-        self.centres = Centres()
+        ring = ring_for(radius_m)
+        disks = [grid_disk(int(number), ring) for number in numbers]
+        origins = np.repeat(np.arange(len(numbers)), [len(d) for d in disks])
+        found = np.concatenate(disks) if disks else np.zeros(0, dtype=np.uint64)
+        targets = np.searchsorted(numbers, found)
+        known = targets < len(numbers)
+        known[known] = numbers[targets[known]] == found[known]
+        origins, targets = origins[known], targets[known]
+        centres = np.radians([h3.cell_to_latlng(cell) for cell in self.cells])
+        centres = centres.reshape(-1, 2)
+        lat1, lng1 = centres[origins, 0], centres[origins, 1]
+        lat2, lng2 = centres[targets, 0], centres[targets, 1]
+        a = (
+            np.sin((lat2 - lat1) / 2) ** 2
+            + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
+        )
+        inside = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a)) <= radius_m
+        # np.repeat left the origins in order: each cell's neighbours are a run.
+        self.origins, self.targets = origins[inside], targets[inside]
+        self.starts = np.searchsorted(self.origins, np.arange(len(self.cells) + 1))
 
-    def __call__(self, cell: str) -> list[str]:
-        near = self.targets.intersection(h3.grid_disk(cell, self.ring))
-        return _within(self.centres, cell, sorted(near), self.radius_m)
+    def of(self, i: int) -> np.ndarray:
+        return self.targets[self.starts[i] : self.starts[i + 1]]
+
+    def reached(self, cells: Iterable[str]) -> np.ndarray:
+        """A mask over `self.cells`: within the radius of any of `cells`."""
+        mask = np.zeros(len(self.cells), dtype=bool)
+        for cell in set(cells):
+            mask[self.of(self.index[cell])] = True
+        return mask
 
 
 def covered_cells(
     demand: Mapping[str, int], venue_cells: Iterable[str], radius_m: float
 ) -> set[str]:
     """The demand cells within `radius_m` of a venue."""
-    reach = Neighbourhood(demand, radius_m)
-    covered = set()
-    for cell in set(venue_cells):
-        covered.update(reach(cell))
-    return covered
+    venue_cells = set(venue_cells)
+    near = Neighbours(set(demand) | venue_cells, radius_m)
+    mask = near.reached(venue_cells)
+    return {cell for cell in demand if mask[near.index[cell]]}
 
 
 @dataclass
@@ -114,21 +123,29 @@ class Problem:
 
 
 def siting_problem(
+    near: Neighbours,
     demand: Mapping[str, int],
-    covered: set[str],
+    covered: np.ndarray,
     candidates: Iterable[str],
-    radius_m: float,
 ) -> Problem:
-    weights = {cell: w for cell, w in demand.items() if cell not in covered and w > 0}
-    candidates = set(candidates)
-    # Neighbourhoods are symmetric: walk from each uncovered cell to the
-    # candidates around it rather than from every candidate.
-    around = Neighbourhood(candidates, radius_m)
-    reach = defaultdict(list)
-    for cell in weights:
-        for candidate in around(cell):
-            reach[candidate].append(cell)
-    return Problem(weights, dict(reach))
+    """The MCLP's data over the cells of `near`; `covered` is its mask."""
+    weight = np.zeros(len(near.cells), dtype=np.int64)
+    for cell, count in demand.items():
+        weight[near.index[cell]] = count
+    open_demand = (weight > 0) & ~covered
+    is_candidate = np.zeros(len(near.cells), dtype=bool)
+    is_candidate[
+        np.array([near.index[cell] for cell in set(candidates)], dtype=np.int64)
+    ] = True
+    pairs = is_candidate[near.origins] & open_demand[near.targets]
+    sites, cells = near.origins[pairs], near.targets[pairs]
+    bounds = np.searchsorted(sites, np.unique(sites), side="left").tolist()
+    names = near.cells
+    reach = {}
+    for start, end in zip(bounds, [*bounds[1:], len(sites)], strict=False):
+        reach[names[sites[start]]] = [names[c] for c in cells[start:end].tolist()]
+    weights = {names[i]: int(weight[i]) for i in np.flatnonzero(open_demand)}
+    return Problem(weights, reach)
 
 
 @dataclass
@@ -185,50 +202,58 @@ def greedy(problem: Problem, k: int) -> Solution:
 
 
 def solve(problem: Problem, k: int, *, seconds: float | None = None) -> Solution:
-    """The MCLP by HiGHS, from the greedy start; greedy if the solver fails."""
-    start = greedy(problem, k)
-    if k == 1 or len(problem.reach) <= k or not start.sites:
-        # One site, or room for every useful one: greedy is the optimum.
-        return Solution(start.sites, start.adds, "optimal")
+    return solve_each(problem, [k], seconds=seconds)[k]
+
+
+def solve_each(
+    problem: Problem, ks: Iterable[int], *, seconds: float | None = None
+) -> dict[int, Solution]:
+    """The MCLP for each k by HiGHS, one model whose budget row changes, each
+    started from greedy's solution; greedy where the solver is missing."""
+    seconds = seconds or settings.SITING_SOLVER_SECONDS
+    starts = {k: greedy(problem, k) for k in ks}
+    solutions = {}
+    for k, start in starts.items():
+        if k == 1 or len(problem.reach) <= k or not start.sites:
+            # One site, or room for every useful one: greedy is the optimum.
+            solutions[k] = Solution(start.sites, start.adds, "optimal")
+    if len(solutions) == len(starts):
+        return solutions
     try:
         import highspy
     except ImportError:
-        return start
-    sites = sorted(problem.reach)
-    demand = sorted(problem.weights)
+        return {**starts, **solutions}
+    sites = _promising(problem, starts.values())
+    pruned = len(sites) < len(problem.reach)
+    demand = sorted({cell for site in sites for cell in problem.reach[site]})
     site_index = {site: j for j, site in enumerate(sites)}
     n_x, n_y = len(sites), len(demand)
     # Columns: x_j (binary), then y_i (continuous in [0, 1]).
     # Rows: for each i, y_i − Σ x_j ≤ 0; then Σ x_j ≤ k.
     by_demand = defaultdict(list)
-    for site, cells in problem.reach.items():
-        for cell in cells:
+    for site in sites:
+        for cell in problem.reach[site]:
             by_demand[cell].append(site_index[site])
-    starts, index, value = [0], [], []
+    row_starts, index, value = [], [], []
     for row, cell in enumerate(demand):
-        for j in by_demand[cell]:
-            index.append(j)
-            value.append(-1.0)
+        row_starts.append(len(index))
+        index.extend(by_demand[cell])
+        value.extend([-1.0] * len(by_demand[cell]))
         index.append(n_x + row)
         value.append(1.0)
-        starts.append(len(index))
+    row_starts.append(len(index))
     index.extend(range(n_x))
     value.extend([1.0] * n_x)
-    starts.append(len(index))
 
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("time_limit", seconds or settings.SITING_SOLVER_SECONDS)
+    highs.setOptionValue("time_limit", float(seconds))
     highs.setOptionValue("mip_rel_gap", 1e-6)
     inf = highspy.kHighsInf
-    highs.addVars(n_x + n_y, np.zeros(n_x + n_y), np.ones(n_x + n_y))
-    highs.changeColsCost(
-        n_x + n_y,
-        np.arange(n_x + n_y, dtype=np.int32),
-        np.concatenate(
-            [np.zeros(n_x), np.array([problem.weights[c] for c in demand], float)]
-        ),
-    )
+    n = n_x + n_y
+    highs.addVars(n, np.zeros(n), np.ones(n))
+    costs = [0.0] * n_x + [float(problem.weights[c]) for c in demand]
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(costs))
     highs.changeColsIntegrality(
         n_x,
         np.arange(n_x, dtype=np.int32),
@@ -237,31 +262,48 @@ def solve(problem: Problem, k: int, *, seconds: float | None = None) -> Solution
     highs.addRows(
         n_y + 1,
         np.full(n_y + 1, -inf),
-        np.concatenate([np.zeros(n_y), [float(k)]]),
+        np.zeros(n_y + 1),
         len(index),
-        np.array(starts[:-1], dtype=np.int32),
+        np.array(row_starts, dtype=np.int32),
         np.array(index, dtype=np.int32),
         np.array(value, dtype=float),
     )
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    chosen = set(start.sites)
-    reached = {c for site in chosen for c in problem.reach[site]}
-    initial = highspy.HighsSolution()
-    initial.col_value = [float(site in chosen) for site in sites] + [
-        float(cell in reached) for cell in demand
-    ]
-    highs.setSolution(initial)
-    highs.run()
-    status = highs.getModelStatus()
-    values = highs.getSolution().col_value
-    if len(values) < n_x:
-        return start
-    picked = [site for site, v in zip(sites, values[:n_x], strict=True) if v > 0.5]
-    order, adds = _ordered(problem, picked)
-    if sum(adds) < start.covered or len(order) > k:
-        return start
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    return Solution(order, adds, "optimal" if optimal else "solver")
+    for k, start in starts.items():
+        if k in solutions:
+            continue
+        highs.changeRowBounds(n_y, -inf, float(k))
+        chosen = set(start.sites)
+        reached = {c for site in chosen for c in problem.reach[site]}
+        initial = highspy.HighsSolution()
+        initial.col_value = [float(site in chosen) for site in sites] + [
+            float(cell in reached) for cell in demand
+        ]
+        highs.setSolution(initial)
+        highs.run()
+        status = highs.getModelStatus()
+        values = highs.getSolution().col_value
+        picked = [site for site, v in zip(sites, values[:n_x], strict=False) if v > 0.5]
+        order, adds = _ordered(problem, picked)
+        if len(values) < n_x or sum(adds) < start.covered or len(order) > k:
+            solutions[k] = start
+            continue
+        optimal = status == highspy.HighsModelStatus.kOptimal and not pruned
+        solutions[k] = Solution(order, adds, "optimal" if optimal else "solver")
+    return solutions
+
+
+def _promising(problem: Problem, starts: Iterable[Solution]) -> list[str]:
+    """The candidates the solver chooses among: all of them, or in a large
+    network the ones that alone cover the most, and greedy's picks."""
+    limit = settings.SITING_SOLVER_CANDIDATES
+    if len(problem.reach) <= limit:
+        return sorted(problem.reach)
+    alone = sorted(
+        problem.reach,
+        key=lambda site: (-sum(problem.weights[c] for c in problem.reach[site]), site),
+    )
+    return sorted(set(alone[:limit]).union(*(start.sites for start in starts)))
 
 
 # -- What a snapshot holds
@@ -378,20 +420,26 @@ def compute_siting(
         candidates[category].setdefault(cell, name)
     towns = list(Town.objects.values_list("name", "lat", "lng"))
 
+    every_cell = {cell for kind in by_kind.values() for cell in kind} | set(any_kind)
+    every_cell |= {cell for cells in venue_cells.values() for cell in cells}
+    every_cell |= {cell for sites in candidates.values() for cell in sites}
+    neighbours = {}  # by radius: the categories that share one share the pairs
+    ks = range(1, settings.SITING_MAX_K + 1)
+    seconds = settings.SITING_SOLVER_SECONDS / (len(categories) * len(ks))
     snapshots = []
     for category in categories:
         radius = radius_for(category)
+        if radius not in neighbours:
+            neighbours[radius] = Neighbours(every_cell, radius)
+        near = neighbours[radius]
         demand = dict(any_kind)
         for cell, total in by_kind[category].items():
             demand[cell] = demand.get(cell, 0) + total
-        covered = covered_cells(demand, venue_cells[category], radius)
+        reached = near.reached(venue_cells[category])
+        covered = {cell for cell in demand if reached[near.index[cell]]}
         proposed = {**candidates[""], **candidates[category]}
-        problem = siting_problem(demand, covered, set(demand) | set(proposed), radius)
-        seconds = settings.SITING_SOLVER_SECONDS / settings.SITING_MAX_K
-        suggestions = {
-            k: solve(problem, k, seconds=seconds)
-            for k in range(1, settings.SITING_MAX_K + 1)
-        }
+        problem = siting_problem(near, demand, reached, set(demand) | set(proposed))
+        suggestions = solve_each(problem, ks, seconds=seconds)
         snapshots.append(
             SitingSnapshot(
                 category=category,

@@ -106,6 +106,15 @@ def test_the_solver_never_covers_less_than_greedy_and_finds_the_optimum(seed):
         assert solved.adds == sorted(solved.adds, reverse=True)
 
 
+def test_in_a_large_network_the_solver_still_never_falls_below_greedy(settings):
+    settings.SITING_SOLVER_CANDIDATES = 6
+    problem = random_problem(3, sites=40)
+    for k in (2, 4):
+        solved = siting.solve(problem, k, seconds=5)
+        assert solved.method == "solver"  # not proven over every candidate
+        assert solved.covered >= siting.greedy(problem, k).covered
+
+
 def test_greedy_is_the_fallback_without_the_solver(monkeypatch):
     monkeypatch.setitem(sys.modules, "highspy", None)  # import fails
     problem = random_problem(1)
