@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from dashboards.usage import compute_usage
 from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
 from demo.loaders.activities import load_activities
 from demo.loaders.bookings import load_requests, load_visits
@@ -50,6 +51,7 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_notices(people, venues)
         load_indexes()
         summary |= load_demand()
+        summary["usage_snapshots"] = compute_usage()
         say(f"demand 需求: {summary['demand_rows']} counts, siting computed")
     summary["accounts"] = printed_accounts()
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -255,6 +255,7 @@ TABLE = {
     "console:venue_export": ({}, admins_only()),
     "console:venue_import": ({}, admins_only()),
     "console:siting": ({}, admins_only()),
+    "console:usage": ({}, admins_only()),
     "console:siting_cells": ({}, admins_only()),
     "console:siting_candidates": ({}, admins_only()),
     "console:siting_candidate_remove": (

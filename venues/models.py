@@ -518,3 +518,55 @@ class SitingSnapshot(models.Model):
         if not self.demand_total:
             return None
         return 100 * self.demand_covered / self.demand_total
+
+
+class UsageSnapshot(models.Model):
+    """Use of the venues, as `compute_usage` found it, for one venue, one
+    organisation or the district (both blank); the console reads, never sums.
+
+    `data` holds the weeks and, per week, views, navigations, bookings and
+    check-ins; for a venue also navigations and check-ins by weekday and hour
+    and views by weekday, to set opening hours by.
+    """
+
+    class Scope(models.TextChoices):
+        VENUE = "venue", _("Venue")
+        ORGANIZATION = "organization", _("Organisation")
+        DISTRICT = "district", _("District")
+
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(_("computed"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("usage snapshot")
+        verbose_name_plural = _("usage snapshots")
+        indexes = [
+            models.Index(fields=["computed_at", "scope"], name="usage_run_scope"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="venue", venue__isnull=False, organization__isnull=True)
+                    | Q(
+                        scope="organization",
+                        venue__isnull=True,
+                        organization__isnull=False,
+                    )
+                    | Q(scope="district", venue__isnull=True, organization__isnull=True)
+                ),
+                name="usage_scope_matches",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.venue_id or self.organization_id or ''}"

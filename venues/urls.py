@@ -2,7 +2,7 @@ from django.urls import path
 
 from qunxian.caching import cache_for_anonymous
 from venues.cache import DIRECTORY_VERSION
-from venues.views import console, imports, manage, portal, siting
+from venues.views import console, imports, manage, portal, siting, usage
 
 directory = cache_for_anonymous(version_key=DIRECTORY_VERSION)
 
@@ -40,6 +40,7 @@ manage_patterns = [
 
 console_patterns = [
     # -- console pages --
+    path("usage/", usage.usage, name="usage"),
     path("siting/", siting.overview, name="siting"),
     path("siting/cells.geojson", siting.cells, name="siting_cells"),
     path("siting/candidates/", siting.candidates, name="siting_candidates"),
