@@ -418,4 +418,4 @@ SITING_MAX_K = 5  # suggestions are computed for 1 … this many new sites
 SITING_SOLVER_SECONDS = float(os.environ.get("SITING_SOLVER_SECONDS", 20))
 # Above this many candidate cells the solver chooses among those that alone
 # cover the most (and greedy's picks): a model small enough to solve.
-SITING_SOLVER_CANDIDATES = 400
+SITING_SOLVER_CANDIDATES = 1000
