@@ -494,8 +494,8 @@ class SitingSnapshot(models.Model):
         _("category"), max_length=24, choices=Venue.Category.choices
     )
     computed_at = models.DateTimeField(_("computed"))
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
     radius_m = models.PositiveIntegerField(_("radius (m)"))
     demand_total = models.PositiveIntegerField(_("demand"))
     demand_covered = models.PositiveIntegerField(_("demand covered"))
@@ -542,8 +542,8 @@ class UsageSnapshot(models.Model):
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     computed_at = models.DateTimeField(_("computed"))
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
     data = models.JSONField(default=dict)
 
     class Meta:

@@ -21,6 +21,7 @@ returns less than it was started from.
 """
 
 import datetime
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -121,6 +122,14 @@ class Problem:
     weights: dict[str, int]  # uncovered demand cell → demand
     reach: dict[str, list[str]]  # candidate cell → the uncovered cells it covers
 
+    @functools.cached_property
+    def alone(self) -> dict[str, int]:
+        """What each candidate would add if it were the only new site."""
+        return {
+            site: sum(self.weights[c] for c in cells)
+            for site, cells in self.reach.items()
+        }
+
 
 def siting_problem(
     near: Neighbours,
@@ -181,10 +190,7 @@ def _ordered(problem: Problem, sites: Iterable[str]) -> tuple[list[str], list[in
 def greedy(problem: Problem, k: int) -> Solution:
     """Add the site that covers the most new demand, k times (lazy evaluation:
     a site's gain only falls as others are added)."""
-    heap = [
-        (-sum(problem.weights[c] for c in cells), site)
-        for site, cells in problem.reach.items()
-    ]
+    heap = [(-gain, site) for site, gain in problem.alone.items()]
     heapq.heapify(heap)
     done, sites, adds = set(), [], []
     while heap and len(sites) < k:
@@ -211,7 +217,10 @@ def solve_each(
     """The MCLP for each k by HiGHS, one model whose budget row changes, each
     started from greedy's solution; greedy where the solver is missing."""
     seconds = seconds or settings.SITING_SOLVER_SECONDS
-    starts = {k: greedy(problem, k) for k in ks}
+    ks = sorted(set(ks))
+    # Greedy's picks for k are the first k of its picks for the largest k.
+    most = greedy(problem, ks[-1])
+    starts = {k: Solution(most.sites[:k], most.adds[:k], "greedy") for k in ks}
     solutions = {}
     for k, start in starts.items():
         if k == 1 or len(problem.reach) <= k or not start.sites:
@@ -299,18 +308,17 @@ def _promising(problem: Problem, starts: Iterable[Solution]) -> list[str]:
     limit = settings.SITING_SOLVER_CANDIDATES
     if len(problem.reach) <= limit:
         return sorted(problem.reach)
-    alone = sorted(
-        problem.reach,
-        key=lambda site: (-sum(problem.weights[c] for c in problem.reach[site]), site),
-    )
+    alone = sorted(problem.reach, key=lambda site: (-problem.alone[site], site))
     return sorted(set(alone[:limit]).union(*(start.sites for start in starts)))
 
 
 # -- What a snapshot holds
 
 
-def nearest_town(lat: float, lng: float, towns: list[tuple[str, float, float]]):
-    """The town whose centre is nearest: towns have no boundaries here."""
+@functools.lru_cache(maxsize=100_000)
+def nearest_town(lat: float, lng: float, towns: tuple[tuple[str, float, float], ...]):
+    """The town whose centre is nearest: towns have no boundaries here.
+    (Cached: every category asks about the same cells.)"""
     return min(
         towns,
         key=lambda t: (
@@ -323,7 +331,7 @@ def summarise(
     *,
     demand: Mapping[str, int],
     covered: set[str],
-    towns: list[tuple[str, float, float]],
+    towns: tuple[tuple[str, float, float], ...],
     suggestions: Mapping[int, Solution],
     candidate_names: Mapping[str, str],
     ranked: int = 20,
@@ -418,7 +426,7 @@ def compute_siting(
         "category", "cell", "name"
     ).order_by("name"):
         candidates[category].setdefault(cell, name)
-    towns = list(Town.objects.values_list("name", "lat", "lng"))
+    towns = tuple(Town.objects.values_list("name", "lat", "lng"))
 
     every_cell = {cell for kind in by_kind.values() for cell in kind} | set(any_kind)
     every_cell |= {cell for cells in venue_cells.values() for cell in cells}

@@ -31,7 +31,7 @@ class UsageForm(forms.Form):
         label=_("Venue"),
         queryset=Venue.objects.order_by("name", "id"),
         required=False,
-        empty_label=_("—"),
+        empty_label="—",
     )
 
 
