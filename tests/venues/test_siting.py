@@ -193,6 +193,24 @@ def test_joining_a_waiting_list_is_counted(worker):
     assert row.venue == activity.venue
 
 
+def test_a_suggestion_to_a_venue_is_counted_as_a_facility_asked_for(worker, venue_a):
+    from feedback.models import Appeal
+    from feedback.services import appeal_submit
+
+    appeal_submit(
+        user=worker, venue=None, kind=Appeal.Kind.SUGGESTION, text="希望增设饮水机"
+    )
+    appeal_submit(
+        user=worker, venue=venue_a, kind=Appeal.Kind.COMPLAINT, text="门口太暗"
+    )
+    assert not DemandCount.objects.exists()
+    appeal_submit(
+        user=worker, venue=venue_a, kind=Appeal.Kind.SUGGESTION, text="希望增设饮水机"
+    )
+    row = DemandCount.objects.get(source=DemandSource.FACILITY_REQUEST)
+    assert (row.venue, row.cell) == (venue_a, cell_of(venue_a.lat, venue_a.lng))
+
+
 # -- The snapshots
 
 
