@@ -105,16 +105,6 @@ class Neighbours:
         return mask
 
 
-def covered_cells(
-    demand: Mapping[str, int], venue_cells: Iterable[str], radius_m: float
-) -> set[str]:
-    """The demand cells within `radius_m` of a venue."""
-    venue_cells = set(venue_cells)
-    near = Neighbours(set(demand) | venue_cells, radius_m)
-    mask = near.reached(venue_cells)
-    return {cell for cell in demand if mask[near.index[cell]]}
-
-
 @dataclass
 class Problem:
     """Uncovered demand, and the uncovered cells each candidate would cover."""

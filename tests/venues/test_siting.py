@@ -61,8 +61,12 @@ def test_a_cell_within_the_radius_is_covered_and_one_beyond_is_not():
     venue = cell_of(*HOME)
     near = cell_of(north(HOME[0], 800), HOME[1])
     far = cell_of(north(HOME[0], 1300), HOME[1])
-    covered = siting.covered_cells({venue: 1, near: 1, far: 1}, [venue], 1000)
-    assert covered == {venue, near}
+    neighbours = siting.Neighbours({venue, near, far}, 1000)
+    reached = neighbours.reached([venue])
+    assert {c for c in neighbours.cells if reached[neighbours.index[c]]} == {
+        venue,
+        near,
+    }
 
 
 def test_the_ring_reaches_every_cell_within_the_radius():
