@@ -416,7 +416,7 @@ SITING_DEFAULT_RADIUS_M = 1000
 SITING_PERIOD_DAYS = 30  # the demand the nightly snapshot is computed from
 SITING_MAX_K = 5  # suggestions are computed for 1 … this many new sites
 # The solver's time for a whole run, shared by every category and k.
-SITING_SOLVER_SECONDS = float(os.environ.get("SITING_SOLVER_SECONDS", 12))
+SITING_SOLVER_SECONDS = float(os.environ.get("SITING_SOLVER_SECONDS", 6))
 # Above this many candidate cells the solver chooses among those that alone
 # cover the most (and greedy's picks): a model small enough to solve.
 SITING_SOLVER_CANDIDATES = 1000

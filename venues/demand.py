@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,21 +60,35 @@ def demand_record(
     if lat is None or lng is None:
         lat, lng = venue.lat, venue.lng
     local = timezone.localtime(moment or timezone.now())
-    key = {
-        "date": local.date(),
-        "hour": local.hour,
-        "source": source,
-        "cell": cell_of(lat, lng),
-        "category": category or (venue.category if venue else ""),
-        "venue": venue,
-    }
-    if DemandCount.objects.filter(**key).update(count=F("count") + count):
-        return
-    try:
-        with transaction.atomic():
-            DemandCount.objects.create(**key, count=count)
-    except IntegrityError:  # another request created the row first
-        DemandCount.objects.filter(**key).update(count=F("count") + count)
+    _add(
+        date=local.date(),
+        hour=local.hour,
+        source=source,
+        cell=cell_of(lat, lng),
+        category=category or (venue.category if venue else ""),
+        venue_id=venue.pk if venue else None,
+        count=count,
+    )
+
+
+def _add(*, date, hour, source, cell, category, venue_id, count) -> None:
+    """Insert the count, or add it to the row already there: one statement
+    (an upsert on the partial unique index), so two requests never race."""
+    q = connection.ops.quote_name
+    table = q(DemandCount._meta.db_table)
+    key = ["date", "hour", "source", "cell", "category"]
+    if venue_id is not None:
+        key.append("venue_id")
+    where = f"{q('venue_id')} IS {'NOT ' if venue_id is not None else ''}NULL"
+    columns = ", ".join(map(q, [*key[:5], "venue_id", "count"]))
+    # Names from the model, values bound: nothing from a request is formatted.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(map(q, key))}) WHERE {where} "
+        f"DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date, hour, source, cell, category, venue_id, count])
 
 
 # -- An administrator's upload: counts by cell or by point
@@ -258,28 +271,28 @@ def demand_import(*, actor, rows: list[DemandRow], date: datetime.date) -> int:
     """Add the good rows' counts as uploaded demand on `date`; how many rows."""
     good = [row for row in rows if not row.errors]
     with transaction.atomic():
-        last = None
         for row in good:
-            key = {
-                "date": date,
-                "hour": 0,
-                "source": DemandSource.UPLOADED,
-                "cell": row.cell,
-                "category": row.category,
-                "venue": None,
-            }
-            last, created = DemandCount.objects.get_or_create(
-                **key, defaults={"count": row.count}
+            _add(
+                date=date,
+                hour=0,
+                source=DemandSource.UPLOADED,
+                cell=row.cell,
+                category=row.category,
+                venue_id=None,
+                count=row.count,
             )
-            if not created:
-                DemandCount.objects.filter(pk=last.pk).update(
-                    count=F("count") + row.count
-                )
-        if last is not None:
+        if good:
             audit_record(
                 actor=actor,
                 action="demand.upload",
-                subject=last,
+                subject=DemandCount.objects.get(
+                    date=date,
+                    hour=0,
+                    source=DemandSource.UPLOADED,
+                    cell=good[-1].cell,
+                    category=good[-1].category,
+                    venue=None,
+                ),
                 details=f"{len(good)} rows, {sum(row.count for row in good)} in all",
             )
     return len(good)

@@ -26,7 +26,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import h3
 import numpy as np
@@ -111,14 +111,15 @@ class Problem:
 
     weights: dict[str, int]  # uncovered demand cell → demand
     reach: dict[str, list[str]]  # candidate cell → the uncovered cells it covers
+    #: What each candidate would add as the only new site; summed when not given.
+    alone: dict[str, int] = field(default_factory=dict)
 
-    @functools.cached_property
-    def alone(self) -> dict[str, int]:
-        """What each candidate would add if it were the only new site."""
-        return {
-            site: sum(self.weights[c] for c in cells)
-            for site, cells in self.reach.items()
-        }
+    def __post_init__(self):
+        if not self.alone:
+            self.alone = {
+                site: sum(self.weights[c] for c in cells)
+                for site, cells in self.reach.items()
+            }
 
 
 def siting_problem(
@@ -138,13 +139,16 @@ def siting_problem(
     ] = True
     pairs = is_candidate[near.origins] & open_demand[near.targets]
     sites, cells = near.origins[pairs], near.targets[pairs]
-    bounds = np.searchsorted(sites, np.unique(sites), side="left").tolist()
+    firsts, bounds = np.unique(sites, return_index=True)
+    gains = np.bincount(sites, weights=weight[cells], minlength=len(near.cells))
     names = near.cells
-    reach = {}
-    for start, end in zip(bounds, [*bounds[1:], len(sites)], strict=False):
-        reach[names[sites[start]]] = [names[c] for c in cells[start:end].tolist()]
+    reach, alone = {}, {}
+    ends = [*bounds[1:].tolist(), len(sites)][: len(bounds)]
+    for site, start, end in zip(firsts.tolist(), bounds.tolist(), ends, strict=True):
+        reach[names[site]] = [names[c] for c in cells[start:end].tolist()]
+        alone[names[site]] = int(gains[site])
     weights = {names[i]: int(weight[i]) for i in np.flatnonzero(open_demand)}
-    return Problem(weights, reach)
+    return Problem(weights, reach, alone)
 
 
 @dataclass
@@ -305,6 +309,12 @@ def _promising(problem: Problem, starts: Iterable[Solution]) -> list[str]:
 # -- What a snapshot holds
 
 
+@functools.lru_cache(maxsize=200_000)
+def _shown_cell(cell: str) -> str:
+    """The coarser cell a page shows (cached: every category asks again)."""
+    return h3.cell_to_parent(cell, SHOWN_RESOLUTION)
+
+
 @functools.lru_cache(maxsize=100_000)
 def nearest_town(lat: float, lng: float, towns: tuple[tuple[str, float, float], ...]):
     """The town whose centre is nearest: towns have no boundaries here.
@@ -329,7 +339,7 @@ def summarise(
     """The snapshot's data: shown cells, towns, underserved cells, sites."""
     shown = defaultdict(lambda: [0, 0])
     for cell, weight in demand.items():
-        parent = h3.cell_to_parent(cell, SHOWN_RESOLUTION)
+        parent = _shown_cell(cell)
         shown[parent][0] += weight
         if cell in covered:
             shown[parent][1] += weight
