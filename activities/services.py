@@ -31,7 +31,8 @@ from qunxian.services import (
     remind,
 )
 from qunxian.workflow import Refused, record_event, transition
-from venues.models import Organization, Venue
+from venues.demand import demand_record
+from venues.models import DemandSource, Organization, Venue
 from venues.permissions import check_organization_scope, check_scope
 from venues.services import venue_count_activity_attendance
 
@@ -326,6 +327,12 @@ def signup_create(
         raise Refused(
             _("You have already signed up for this activity."), code="duplicate"
         ) from error
+    if signup.state == State.WAITLISTED:
+        demand_record(
+            source=DemandSource.WAITING_LIST,
+            venue=activity.venue,
+            moment=activity.starts_at,
+        )
     return signup
 
 

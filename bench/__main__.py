@@ -19,6 +19,7 @@ FULL = {
     "index_rows": 1_000_000,
     "contention_slots": 28,
     "reminders": 10_000,
+    "siting_events": 1_000_000,
     "scale": 1.0,
 }
 QUICK = {
@@ -29,6 +30,7 @@ QUICK = {
     "index_rows": 40_000,
     "contention_slots": 6,
     "reminders": 1_000,
+    "siting_events": 40_000,
     "scale": 0.25,
 }
 
@@ -315,6 +317,10 @@ def _run(plan: dict, args, vendor: str) -> int:
         if size == plan["near"]:
             say(f"near me at {size:,} venues")
             results["near"] = inprocess.run_near(venues=size, scale=plan["scale"])
+            from bench.siting import run_siting
+
+            say(f"compute_siting: {size:,} venues, {plan['siting_events']:,} events")
+            results["siting"] = run_siting(plan["siting_events"], rng)
         if size in plan["server"]:
             say(f"gunicorn at {size:,} venues")
             server_run(size, f"{size:,} venues")

@@ -30,7 +30,8 @@ from qunxian.services import (
 )
 from qunxian.workflow import Refused, record_event, transition
 from venues import services as venue_services
-from venues.models import Closure, Space, Venue
+from venues.demand import demand_record
+from venues.models import Closure, DemandSource, Space, Venue
 from venues.permissions import check_scope
 
 State = Booking.State
@@ -124,6 +125,42 @@ def booking_create(
         not needs_approval and recent_no_shows(user, now=now) >= settings.NO_SHOW_LIMIT
     )
     try:
+        booking = _book_seats(
+            user=user,
+            space=space,
+            wanted=wanted,
+            seats=seats,
+            start=start,
+            needs_approval=needs_approval,
+            fair_use_hold=fair_use_hold,
+            headcount=headcount,
+            purpose=purpose,
+            contact_phone=contact_phone,
+        )
+    except Refused as refusal:
+        if refusal.code == "taken":  # unmet demand, counted after the rollback
+            demand_record(
+                source=DemandSource.BOOKING_REFUSED, venue=space.venue, moment=start
+            )
+        raise
+    booking.fair_use_hold = fair_use_hold
+    return booking
+
+
+def _book_seats(
+    *,
+    user,
+    space,
+    wanted,
+    seats,
+    start,
+    needs_approval,
+    fair_use_hold,
+    headcount,
+    purpose,
+    contact_phone,
+) -> Booking:
+    try:
         with transaction.atomic():
             Slot.objects.bulk_create(
                 [
@@ -183,7 +220,6 @@ def booking_create(
             space=space, start__in=[s for s, _e in wanted]
         ).aggregate(left=Min(F("capacity") - F("seats_taken")))["left"]
         raise _not_enough_seats(space, start, seats, left or 0) from error
-    booking.fair_use_hold = fair_use_hold
     return booking
 
 

@@ -4,17 +4,20 @@ Safe to run again: see `DemoRow` for how it finds its own rows and leaves
 everyone else's alone.
 """
 
+import io
 import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.db import transaction
 
 from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
 from demo.loaders.activities import load_activities, load_reach
 from demo.loaders.bookings import load_requests, load_visits
+from demo.loaders.demand import load_demand
 from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
 from demo.loaders.membership import load_membership
 from demo.loaders.notices import load_notices
@@ -57,6 +60,10 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary |= load_volunteering(people, venues)
         load_indexes()
         load_reach()
+        summary |= load_demand()
+        # The usage snapshots gather from every app: dashboards computes them.
+        call_command("compute_usage", stdout=io.StringIO())
+        say(f"demand 需求: {summary['demand_rows']} counts, siting computed")
     summary["accounts"] = [*printed_accounts(), printed_account()]
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

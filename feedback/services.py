@@ -16,8 +16,9 @@ from qunxian.roles import is_system_admin
 from qunxian.services import audit_record, notify, notify_handlers
 from qunxian.workflow import Refused, record_event, transition
 from venues.cache import DIRECTORY_VERSION
+from venues.demand import demand_record
 from venues.images import ProcessedImage
-from venues.models import Venue
+from venues.models import DemandSource, Venue
 from venues.permissions import check_organization_scope, check_scope
 
 MAX_REVIEW_PHOTOS = 3
@@ -239,6 +240,8 @@ def appeal_submit(
         appeal.photo_thumbnail = photo.thumbnail
         appeal.save(update_fields=["photo", "photo_thumbnail"])
     record_event(appeal, actor=user, to_state=appeal.state)
+    if venue is not None and kind == Appeal.Kind.SUGGESTION:
+        demand_record(source=DemandSource.FACILITY_REQUEST, venue=venue, moment=now)
     _tell_submitter(appeal)
     notify_handlers(
         venue=venue,

@@ -111,11 +111,16 @@ AUDIT_SUBJECTS = {
     "department": _("Department"),
     "logentry": _("Work log entry"),
     "proposal": _("Proposal"),
+    "demandcount": _("Demand"),
+    "candidatesite": _("Candidate site"),
 }
 
 # What each audit action is called in the console; an unknown code shows as is.
 AUDIT_ACTIONS = {
     "venue.create": _("Venue created"),
+    "demand.upload": _("Demand uploaded"),
+    "candidate.add": _("Candidate site added"),
+    "candidate.remove": _("Candidate site removed"),
     "venue.update": _("Venue edited"),
     "venue.suspend": _("Venue suspended"),
     "venue.reactivate": _("Venue reactivated"),

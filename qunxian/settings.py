@@ -443,3 +443,15 @@ MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("MEMBERSHIP_LAPSE_DAYS", 365))
 
 # 服务先锋指数: its weights and prior are versioned rows an admin edits in the
 # console (feedback.models.IndexWeights), not settings.
+
+# 选址分析: each category's service circle (the 15-minute circle, GB 50180-2018:
+# 800–1,000 m on foot), in metres; a category not named gets the default.
+SITING_RADIUS_M = {"outdoor_station": 1000}
+SITING_DEFAULT_RADIUS_M = 1000
+SITING_PERIOD_DAYS = 30  # the demand the nightly snapshot is computed from
+SITING_MAX_K = 5  # suggestions are computed for 1 … this many new sites
+# The solver's time for a whole run, shared by every category and k.
+SITING_SOLVER_SECONDS = float(os.environ.get("SITING_SOLVER_SECONDS", 6))
+# Above this many candidate cells the solver chooses among those that alone
+# cover the most (and greedy's picks): a model small enough to solve.
+SITING_SOLVER_CANDIDATES = 1000

@@ -65,6 +65,21 @@ def failed_delivery(user):
     )[0]
 
 
+def candidate_site(admin):
+    """A site an admin proposed for a new venue."""
+    from venues.models import CandidateSite
+
+    return CandidateSite.objects.get_or_create(
+        name="桃花港候船厅",
+        defaults={
+            "lat": 29.80,
+            "lng": 122.30,
+            "cell": "89309a0a0a3ffff",
+            "added_by": admin,
+        },
+    )[0]
+
+
 # name: (kwargs or a function of the fixtures giving them, {role: status})
 TABLE = {
     "home": ({}, everyone(200)),
@@ -257,6 +272,17 @@ TABLE = {
     "console:venue_create": ({}, admins_only()),
     "console:venue_export": ({}, admins_only()),
     "console:venue_import": ({}, district_only()),
+    "console:siting": ({}, district_only()),
+    "console:usage": ({}, district_only()),
+    "console:siting_cells": ({}, district_only()),
+    "console:siting_candidates": ({}, district_only()),
+    "console:siting_candidate_remove": (
+        lambda f: {"pk": candidate_site(f["admin"]).pk},
+        district_only(405),
+    ),
+    "console:demand_upload": ({}, district_only()),
+    "console:demand_upload_preview": ({"token": "A" * 32}, district_only(302)),
+    "console:demand_upload_confirm": ({"token": "A" * 32}, district_only(405)),
     # A token not of this session: back to the upload, with a message.
     "console:venue_import_preview": ({"token": "A" * 32}, district_only(302)),
     "console:venue_import_confirm": ({"token": "A" * 32}, district_only(405)),
@@ -454,6 +480,10 @@ POST_TABLE = {
     "console:venue_create": post_admins(200),
     "console:venue_import": post_district(200),  # the empty form, with its error
     "console:venue_import_confirm": post_district(),  # a forged token: nothing
+    "console:siting_candidates": post_district(200),  # the empty form, with errors
+    "console:siting_candidate_remove": post_district(),
+    "console:demand_upload": post_district(200),
+    "console:demand_upload_confirm": post_district(),  # a forged token: nothing
     "console:venue_edit": post_admins(200),
     "console:venue_suspend": post_admins(200),
     "console:venue_reactivate": post_admins(200),

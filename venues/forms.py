@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from qunxian.accounts import PhoneField
 from qunxian.forms import BoundedDateField, days_from_today
 from qunxian.models import User
-from venues import imports
+from venues import demand, imports
 from venues.hours import HoursRange
 from venues.images import MAX_UPLOAD_BYTES, process_image
 from venues.models import (
+    CandidateSite,
     Closure,
     OpeningHours,
     Organization,
@@ -583,4 +585,69 @@ class VenueImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.records = imports.read_upload(upload)
+        return upload
+
+
+class SitingForm(forms.Form):
+    """Which category's coverage, and how many new sites to suggest."""
+
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=Venue.Category.choices,
+        initial=Venue.Category.OUTDOOR_STATION,
+        required=False,
+    )
+    k = forms.TypedChoiceField(
+        label=_("New sites"),
+        coerce=int,
+        choices=[(k, k) for k in range(1, settings.SITING_MAX_K + 1)],
+        initial=3,
+        required=False,
+    )
+
+
+class CandidateSiteForm(VenueLocationForm):
+    class Meta:
+        model = CandidateSite
+        fields = ["name", "category", "lat", "lng"]
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        if lat is None or lng is None or self.has_error("lat"):
+            return cleaned
+        (south, west), (north, east) = settings.DISTRICT_BOX
+        if not (south <= lat <= north and west <= lng <= east):
+            self.add_error("lat", _("This place is outside the district."))
+        return cleaned
+
+
+class DemandUploadForm(forms.Form):
+    """A CSV of demand counts by cell or by point; `records` once valid."""
+
+    file = forms.FileField(
+        label=_("File of demand"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    date = BoundedDateField(
+        label=_("Counted on"),
+        window=days_from_today(back=settings.SITING_PERIOD_DAYS, ahead=0),
+        help_text=_("The day the counts are for, within the last 30 days."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV, at most %(size)s MB and %(count)s rows."
+        ) % {
+            "size": demand.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "count": demand.MAX_ROWS,
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Upload a CSV file (.csv)."))
+        self.records = demand.read_demand_csv(upload)
         return upload

@@ -540,3 +540,191 @@ class PublicHoliday(models.Model):
         if venue.holiday_hours == Venue.HolidayHours.SUNDAY:
             return OpeningHours.Weekday.SUNDAY
         return None
+
+
+class DemandSource(models.TextChoices):
+    NEAR_ME = "near_me", _("Near-me search")
+    NAVIGATION = "navigation", _("Navigation hand-off")
+    BOOKING_REFUSED = "booking_refused", _("Booking refused: no seats")
+    WAITING_LIST = "waiting_list", _("Activity waiting list")
+    FACILITY_REQUEST = "facility_request", _("Feedback asking for a facility")
+    UPLOADED = "uploaded", _("Uploaded by an administrator")
+
+
+class DemandCount(models.Model):
+    """How often demand arose in one H3 cell (resolution 9) in one hour.
+
+    Only counts: a position is reduced to its cell before anything is stored,
+    and nothing says who asked. `category` is blank for demand of any kind of
+    venue (a near-me search); `venue` is set for demand met or refused at one.
+    """
+
+    date = models.DateField(_("date"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    source = models.CharField(_("source"), max_length=20, choices=DemandSource.choices)
+    cell = models.CharField(_("cell"), max_length=16)
+    category = models.CharField(
+        _("category"), max_length=24, choices=Venue.Category.choices, blank=True
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="demand",
+        verbose_name=_("venue"),
+    )
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("demand count")
+        verbose_name_plural = _("demand counts")
+        indexes = [models.Index(fields=["date", "source"], name="demand_date_source")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hour__gte=0, hour__lte=23), name="demand_hour_0_23"
+            ),
+            # NULLs are distinct in a unique index, so one index per case.
+            models.UniqueConstraint(
+                fields=["date", "hour", "source", "cell", "category", "venue"],
+                condition=Q(venue__isnull=False),
+                name="demand_unique_at_venue",
+            ),
+            models.UniqueConstraint(
+                fields=["date", "hour", "source", "cell", "category"],
+                condition=Q(venue__isnull=True),
+                name="demand_unique_in_cell",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.hour}h {self.source} {self.cell}: {self.count}"
+
+
+class CandidateSite(models.Model):
+    """A place an administrator proposes for a new venue, beside the cells
+    with demand that the siting model considers anyway."""
+
+    name = models.CharField(_("name"), max_length=100)
+    category = models.CharField(
+        _("category"),
+        max_length=24,
+        choices=Venue.Category.choices,
+        blank=True,
+        help_text=_("Blank: a candidate for every category."),
+    )
+    lat = models.FloatField(_("latitude (WGS-84)"))
+    lng = models.FloatField(_("longitude (WGS-84)"))
+    cell = models.CharField(_("cell"), max_length=16)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("candidate site")
+        verbose_name_plural = _("candidate sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lng__gte=-180, lng__lte=180),
+                name="candidate_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SitingSnapshot(models.Model):
+    """Coverage and suggested sites for one category, as `compute_siting`
+    found them; the console pages read the latest one and compute nothing.
+
+    `data` holds the cells (resolution 8, for showing), the share covered per
+    town, the underserved cells ranked and the suggestions for each k.
+    """
+
+    category = models.CharField(
+        _("category"), max_length=24, choices=Venue.Category.choices
+    )
+    computed_at = models.DateTimeField(_("computed"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    radius_m = models.PositiveIntegerField(_("radius (m)"))
+    demand_total = models.PositiveIntegerField(_("demand"))
+    demand_covered = models.PositiveIntegerField(_("demand covered"))
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+        verbose_name = _("siting snapshot")
+        verbose_name_plural = _("siting snapshots")
+        indexes = [
+            models.Index(fields=["category", "-computed_at"], name="siting_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def covered_share(self) -> float | None:
+        if not self.demand_total:
+            return None
+        return 100 * self.demand_covered / self.demand_total
+
+
+class UsageSnapshot(models.Model):
+    """Use of the venues, as `compute_usage` found it, for one venue, one
+    organisation or the district (both blank); the console reads, never sums.
+
+    `data` holds the weeks and, per week, views, navigations, bookings and
+    check-ins; for a venue also navigations and check-ins by weekday and hour
+    and views by weekday, to set opening hours by.
+    """
+
+    class Scope(models.TextChoices):
+        VENUE = "venue", _("Venue")
+        ORGANIZATION = "organization", _("Organisation")
+        DISTRICT = "district", _("District")
+
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(_("computed"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("usage snapshot")
+        verbose_name_plural = _("usage snapshots")
+        indexes = [
+            models.Index(fields=["computed_at", "scope"], name="usage_run_scope"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="venue", venue__isnull=False, organization__isnull=True)
+                    | Q(
+                        scope="organization",
+                        venue__isnull=True,
+                        organization__isnull=False,
+                    )
+                    | Q(scope="district", venue__isnull=True, organization__isnull=True)
+                ),
+                name="usage_scope_matches",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.venue_id or self.organization_id or ''}"

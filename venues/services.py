@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from qunxian.models import User
+from qunxian.roles import is_system_admin
 from qunxian.services import audit_record, user_create, user_deactivate
 from qunxian.workflow import Refused, transition
+from venues.demand import cell_of
 from venues.hours import HoursRange, overlapping_pairs
 from venues.images import ProcessedImage
 from venues.models import (
+    CandidateSite,
     Closure,
     Facility,
     OpeningHours,
@@ -753,3 +756,30 @@ def holiday_delete(*, actor: User, holiday: PublicHoliday) -> None:
     check_scope(actor, None)
     audit_record(actor=actor, action="holiday.delete", subject=holiday)
     holiday.delete()
+
+
+@transaction.atomic
+def candidate_site_add(
+    *, actor: User, name: str, category: str, lat: float, lng: float
+) -> CandidateSite:
+    """A site the next siting computation considers for a new venue."""
+    if not is_system_admin(actor):
+        raise Refused(_("Only a system admin can propose sites."), code="scope")
+    site = CandidateSite.objects.create(
+        name=name,
+        category=category,
+        lat=lat,
+        lng=lng,
+        cell=cell_of(lat, lng),
+        added_by=actor,
+    )
+    audit_record(actor=actor, action="candidate.add", subject=site)
+    return site
+
+
+@transaction.atomic
+def candidate_site_remove(*, actor: User, site: CandidateSite) -> None:
+    if not is_system_admin(actor):
+        raise Refused(_("Only a system admin can propose sites."), code="scope")
+    audit_record(actor=actor, action="candidate.remove", subject=site)
+    site.delete()

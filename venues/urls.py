@@ -3,7 +3,7 @@ from django.urls import path
 from qunxian.caching import cache_shared_page
 from venues.cache import DIRECTORY_VERSION
 from venues.usage import counting_views
-from venues.views import console, imports, manage, portal
+from venues.views import console, imports, manage, portal, siting, usage
 
 directory = cache_shared_page(version_keys=DIRECTORY_VERSION)
 
@@ -47,6 +47,26 @@ console_patterns = [
     # -- console pages --
     path("holidays/", console.HolidayListView.as_view(), name="holiday_list"),
     path("holidays/<int:pk>/delete/", console.holiday_remove, name="holiday_delete"),
+    path("usage/", usage.usage, name="usage"),
+    path("siting/", siting.overview, name="siting"),
+    path("siting/cells.geojson", siting.cells, name="siting_cells"),
+    path("siting/candidates/", siting.candidates, name="siting_candidates"),
+    path(
+        "siting/candidates/<int:pk>/remove/",
+        siting.candidate_remove,
+        name="siting_candidate_remove",
+    ),
+    path("siting/demand/", siting.demand_upload, name="demand_upload"),
+    path(
+        "siting/demand/<slug:token>/",
+        siting.demand_preview,
+        name="demand_upload_preview",
+    ),
+    path(
+        "siting/demand/<slug:token>/confirm/",
+        siting.demand_confirm,
+        name="demand_upload_confirm",
+    ),
     path("venues/", console.VenueListView.as_view(), name="venue_list"),
     path("venues/new/", console.VenueCreateView.as_view(), name="venue_create"),
     path("venues/export/", imports.VenueExportView.as_view(), name="venue_export"),

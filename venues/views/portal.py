@@ -13,12 +13,14 @@ from django_filters.views import FilterMixin
 
 from qunxian.caching import cached_fragment, versioned_key
 from venues.cache import DIRECTORY_VERSION
+from venues.demand import demand_record
 from venues.filters import VenueFilter
 from venues.geo import NAV_APPS, navigation_url
 from venues.hours import week_table
 from venues.mapdata import feature_collection
 from venues.models import (
     Closure,
+    DemandSource,
     OpeningHours,
     PublicHoliday,
     Venue,
@@ -248,6 +250,7 @@ def navigate(request, pk, app):
         raise Http404
     venue = get_object_or_404(Venue.objects.published(), pk=pk)
     venue_count_navigation(venue=venue)
+    demand_record(source=DemandSource.NAVIGATION, venue=venue)
     return redirect(navigation_url(app, lat=venue.lat, lng=venue.lng, name=venue.name))
 
 
@@ -258,6 +261,7 @@ def near_json(request):
     if not position.is_valid():
         return JsonResponse({"errors": position.errors}, status=400)
     lat, lng = position.cleaned_data["lat"], position.cleaned_data["lng"]
+    demand_record(source=DemandSource.NEAR_ME, lat=lat, lng=lng)
     ranked = nearest(
         Venue.objects.published(),
         lat,
