@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 from PIL import Image
 
 from qunxian.models import AuditEntry, Notification
@@ -117,7 +119,7 @@ def test_an_unknown_number_is_a_form_error_and_names_no_one(as_admin, venue_a):
         {"phone": "13900000000"},
     )
     assert response.status_code == 400
-    assert "No account has this number." in response.content.decode()
+    assert escape(gettext("No account has this number.")) in response.content.decode()
     assert not team.members.exists() and not audited("team.add_leader")
 
 
@@ -163,7 +165,10 @@ def test_the_last_leader_cannot_leave_nor_be_removed(client, worker, venue_a):
     response = client.post(
         reverse("volunteering:member_leave", args=[mine.pk]), follow=True
     )
-    assert "The team&#x27;s last leader cannot go" in response.content.decode()
+    assert (
+        escape(gettext("The team's last leader cannot go; name another leader first."))
+        in response.content.decode()
+    )
     response = client.post(reverse("volunteering:member_remove", args=[mine.pk]))
     mine.refresh_from_db()
     assert mine.state == TeamMember.State.ACTIVE
@@ -303,9 +308,12 @@ def test_stock_is_adjusted_with_a_reason_never_below_zero(as_admin, venue_a):
     assert entry.details == "+10: 到货"
 
     response = as_admin.post(url, {"change": -16, "reason": "损坏"}, follow=True)
-    assert "The stock cannot go below zero." in response.content.decode()
+    assert (
+        escape(gettext("The stock cannot go below zero.")) in response.content.decode()
+    )
     response = as_admin.post(url, {"change": -1}, follow=True)
-    assert "Give a change of stock and a reason." in response.content.decode()
+    page = response.content.decode()
+    assert escape(gettext("Give a change of stock and a reason.")) in page
     reward.refresh_from_db()
     assert reward.stock == 15 and audited("reward.stock") == 1
 

@@ -7,6 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from tests.factories import UserFactory
 from tests.volunteering.factories import (
@@ -142,7 +144,7 @@ def test_a_member_chooses_to_be_named_in_the_figures(client, worker, admin_user)
 def test_a_record_is_issued_only_for_someone_with_hours(client, worker):
     client.force_login(worker)
     response = client.post(reverse("volunteering:certificate_issue"), follow=True)
-    assert "No service hours yet." in response.content.decode()
+    assert escape(gettext("No service hours yet.")) in response.content.decode()
     assert not Certificate.objects.exists()
 
 
@@ -158,6 +160,13 @@ def test_a_new_record_counts_the_hours_since_and_the_old_one_still_checks(
     first, second = Certificate.objects.order_by("issued_at", "id")
     assert (first.hours, second.hours) == (2, 5)
     page = client.get(reverse("volunteering:points")).content.decode()
-    assert "5.0 hours" in page
+    assert (
+        gettext("issued %(date)s, %(total)s hours")
+        % {
+            "date": f"{timezone.localtime(second.issued_at):%Y-%m-%d}",
+            "total": "5.0",
+        }
+        in page
+    )
     client.logout()
     assert client.get(first.get_absolute_url()).status_code == 200
