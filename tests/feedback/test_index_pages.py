@@ -159,6 +159,15 @@ def test_the_console_refuses_to_compute_a_month_under_way(client, admin_user, ve
     assert not IndexSnapshot.objects.exists()
 
 
+PRIOR_SENTENCE = (
+    "The good-review rate and the handling rate enter the index as scores pulled "
+    "towards the district mean by a prior of %(prior)s pseudo-observations: "
+    "score = 100 × (good ones + %(prior)s × mean) ÷ (all + %(prior)s). A venue "
+    "without reviews or feedback scores the mean; a few good ones move it only "
+    "part of the way."
+)
+
+
 def test_the_page_states_the_formula_the_weights_version_and_the_prior(
     client, admin_user, venue_a
 ):
@@ -175,7 +184,9 @@ def test_the_page_states_the_formula_the_weights_version_and_the_prior(
         }
         in text
     )
-    assert "(all + 5)" in text  # the prior's weight, in the formula
+    # The prior's weight, in the formula.
+    assert "%(prior)s" in gettext(PRIOR_SENTENCE)
+    assert gettext(PRIOR_SENTENCE) % {"prior": 5} in text
 
 
 def test_ranking_filters_by_organisation_category_and_town(client, admin_user):
