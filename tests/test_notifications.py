@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from freezegun import freeze_time
 
 from bookings.models import Booking
 from bookings.services import booking_create
@@ -738,3 +739,11 @@ def test_a_body_given_as_text_is_refused_rather_than_spelt_out(worker):
     with pytest.raises(TypeError):
         message(worker, body="Booking approved")
     assert not worker.notifications.exists()
+
+
+@pytest.fixture(autouse=True)
+def _daytime_in_shanghai():
+    """Text messages wait out 22:00–07:00: the tests run at 10:00 unless they
+    set their own clock, whenever CI runs them."""
+    with freeze_time("2026-12-01 10:00:00+08:00", tick=True):
+        yield
