@@ -17,6 +17,7 @@ from http import HTTPStatus
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.internal.flows.password_reset_by_code import (
     PasswordResetVerificationProcess,
 )
@@ -27,12 +28,14 @@ from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse, RateLimited
 from allauth.core.internal import ratelimit
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.contrib.auth import backends as auth_backends
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from qunxian.context_processors import user_with_header_facts
 from qunxian.models import User, phone_validator
 from qunxian.sms import SmsError, send_sms
 
@@ -356,3 +359,24 @@ class LoginView(AllauthLoginView):
                 response.status_code = HTTPStatus.TOO_MANY_REQUESTS
                 response["Retry-After"] = str(error.params["retry_after"])
         return response
+
+
+class _HeaderFactsMixin:
+    """The signed-in user of every request comes with the header's roles and
+    unread count, in the one query that loads them."""
+
+    def get_user(self, user_id):
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = user_with_header_facts(pk)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_HeaderFactsMixin, auth_backends.ModelBackend):
+    """Django's log-in by username (the admin site, `force_login`)."""
+
+
+class AccountBackend(_HeaderFactsMixin, AllauthBackend):
+    """allauth's log-in by phone number or username."""

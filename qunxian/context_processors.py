@@ -15,45 +15,70 @@ from qunxian.roles import (
 
 
 @cache
-def _header_sql() -> str:
-    """Roles and unread count in one statement, written once: building it with
-    the ORM on every page cost more than running it."""
+def _facts_sql() -> str:
+    """The header's facts of the user row `u` as four columns: whether they
+    manage a venue, run an organisation, are in the admins' group (the one
+    parameter: its name), and their unread count. Written once: building it
+    with the ORM on every page cost more than running it."""
     quote = connection.ops.quote_name
     managers = User.managed_venues.rel.through._meta.db_table
     organization_admins = User.administered_organizations.rel.through._meta.db_table
     user_groups = User.groups.through._meta.db_table
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {quote(managers)} WHERE user_id = %s), "  # noqa: S608 - names from our models, values are parameters
-        f"EXISTS (SELECT 1 FROM {quote(organization_admins)} WHERE user_id = %s), "
+        f"EXISTS (SELECT 1 FROM {quote(managers)} WHERE user_id = u.id) AS manages, "  # noqa: S608 - names from our models, values are parameters
+        f"EXISTS (SELECT 1 FROM {quote(organization_admins)} WHERE user_id = u.id)"
+        " AS runs_organization, "
         f"EXISTS (SELECT 1 FROM {quote(user_groups)} ug "
         f"JOIN {quote(Group._meta.db_table)} g ON g.id = ug.group_id "
-        "WHERE ug.user_id = %s AND g.name = %s), "
+        "WHERE ug.user_id = u.id AND g.name = %s) AS admin_group, "
         f"(SELECT COUNT(*) FROM {quote(Notification._meta.db_table)} "
-        "WHERE user_id = %s AND read_at IS NULL)"
+        "WHERE user_id = u.id AND read_at IS NULL) AS unread"
     )
 
 
+def _user_table() -> str:
+    return connection.ops.quote_name(User._meta.db_table)
+
+
+def user_with_header_facts(pk):
+    """The user with this primary key and the header's facts, in one query:
+    what every signed-in page asks first (the auth backends' `get_user`)."""
+    users = User._default_manager.raw(
+        f"SELECT u.*, {_facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
+        [SYSTEM_ADMIN_GROUP, pk],
+    )
+    for user in users:
+        facts = (user.manages, user.runs_organization, user.admin_group, user.unread)
+        _prime(user, *facts)
+        return user
+    return None
+
+
+def _prime(user, manages, runs_organization, admin_group, unread) -> None:
+    # The role checks read these, so the guards ask no second time.
+    user._is_venue_manager = bool(manages)
+    user._is_organization_admin = bool(runs_organization)
+    user._is_system_admin = bool(admin_group) or user.is_superuser
+    user._header_facts = {
+        "manager": is_venue_manager(user),
+        "admin": is_system_admin(user),
+        "console": is_console_user(user),
+        "unread": unread,
+    }
+
+
 def _header_facts(user) -> dict:
-    """The roles and the unread count the header shows, in one query."""
+    """The roles and the unread count the header shows: from the log-in's
+    query, or one query of their own for a user loaded otherwise."""
     if not user.is_authenticated:
         return {"manager": False, "admin": False, "console": False, "unread": 0}
     if not hasattr(user, "_header_facts"):
         with connection.cursor() as cursor:
             cursor.execute(
-                _header_sql(),
-                [user.pk, user.pk, user.pk, SYSTEM_ADMIN_GROUP, user.pk],
+                f"SELECT {_facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
+                [SYSTEM_ADMIN_GROUP, user.pk],
             )
-            manages, runs_organization, admin_group, unread = cursor.fetchone()
-        # Prime the role checks, so the guards ask no second time.
-        user._is_venue_manager = bool(manages)
-        user._is_organization_admin = bool(runs_organization)
-        user._is_system_admin = bool(admin_group) or user.is_superuser
-        user._header_facts = {
-            "manager": is_venue_manager(user),
-            "admin": is_system_admin(user),
-            "console": is_console_user(user),
-            "unread": unread,
-        }
+            _prime(user, *cursor.fetchone())
     return user._header_facts
 
 

@@ -113,7 +113,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=600, conn_health_checks=True
+            # No health check: it is a round trip at the start of every
+            # request; after a database restart each worker's first request
+            # fails once and its connection is replaced.
+            DATABASE_URL,
+            conn_max_age=600,
         )
     }
 else:
@@ -186,8 +190,8 @@ else:
 # Accounts
 AUTH_USER_MODEL = "qunxian.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "qunxian.accounts.ModelBackend",
+    "qunxian.accounts.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -90,6 +90,33 @@ def test_anonymous_pages_cost_at_most_one_query_once_cached(
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("page", ["home", "venue list", "venue page"])
+def test_signed_in_pages_cost_one_query_once_cached(
+    page, worker, django_assert_num_queries
+):
+    """The user with the header's roles and unread count, in one query (the
+    session comes from the cache, as with Redis)."""
+    fill(worker, 3)
+    Notification.objects.create(user=worker, kind="booking", title="t")
+    url = PAGES[page](worker, VenueFactory())
+    client = Client()
+    client.force_login(worker)
+    client.get(url)
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert caching.UNREAD_BADGE.format(1) in response.content.decode()
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(worker):
+    client = Client()
+    client.force_login(worker)
+    worker.is_active = False
+    worker.save()
+    response = client.get(reverse("bookings:list"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
 @pytest.fixture
 def shared_cache(settings):
     """The default cache as deployed without Redis: the database's table,

@@ -24,6 +24,7 @@ from feedback.periods import (
 from feedback.permissions import console_snapshots
 from feedback.services import WEIGHT_FIELDS, index_weights_change
 from qunxian.forms import BoundedDateField, add_service_error
+from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import (
     AdminRequiredMixin,
     ConsoleRequiredMixin,
@@ -36,6 +37,7 @@ from qunxian.workflow import Refused
 from venues.permissions import console_organizations, managed_venues
 
 TREND_MONTHS = 12
+RANKING_PAGE = 25
 HANDLING_MONTHS = 6
 WEIGHT_LABELS = {
     "activity": gettext_lazy("Activity"),
@@ -122,10 +124,11 @@ class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):
             queryset=IndexSnapshot.objects.none(),
             request=self.request,
         )
-        ranking, league = [], []
+        ranking, league, has_next = [], [], False
+        page = page_number(self.request)
         if period and filterset.is_valid():
             filterset.queryset = ranking_queryset(self.request, period)
-            ranking = list(filterset.qs)
+            ranking, has_next = page_of(filterset.qs, page, RANKING_PAGE)
             league = list(league_queryset(self.request, period))
         for snapshot in ranking:
             if snapshot.previous_composite is not None:
@@ -154,6 +157,8 @@ class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):
             periods=periods,
             filter=filterset,
             ranking=ranking,
+            first_rank=(page - 1) * RANKING_PAGE,
+            **pager(self.request, page, has_next),
             league=league,
             about=first,
             weights=weights_shown(first.weights) if first else [],

@@ -72,6 +72,25 @@ def test_csv_export_lists_the_ranking(client, admin_user, two_months, venue_b):
     assert rows[1][-2:] == ["80.0", "-10.0"]
 
 
+def test_ranking_comes_in_pages_that_keep_the_rank(client, admin_user):
+    from feedback.views.indexes import RANKING_PAGE
+
+    venues = VenueFactory.create_batch(RANKING_PAGE + 2)
+    for score, venue in enumerate(venues):
+        snapshot(venue, OCT, score)
+    client.force_login(admin_user)
+    first = client.get(reverse("console:indexes"), {"period": "2026-10"})
+    assert len(first.context["ranking"]) == RANKING_PAGE
+    assert first.context["ranking"][0].venue == venues[-1]
+    assert 'rel="next"' in first.content.decode()
+    second = client.get(reverse("console:indexes"), {"period": "2026-10", "page": 2})
+    assert [s.venue for s in second.context["ranking"]] == [venues[1], venues[0]]
+    page = second.content.decode()
+    assert f">{RANKING_PAGE + 2}</td>" in page  # the last one's rank, not 2
+    assert 'rel="prev"' in page and 'rel="next"' not in page
+    assert client.get(reverse("console:indexes"), {"page": "x"}).status_code == 200
+
+
 def test_ranking_query_count_does_not_grow(
     client, admin_user, django_assert_max_num_queries
 ):
