@@ -452,6 +452,8 @@ MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("MEMBERSHIP_LAPSE_DAYS", 365))
 # 800–1,000 m on foot), in metres; a category not named gets the default.
 SITING_RADIUS_M = {"outdoor_station": 1000}
 SITING_DEFAULT_RADIUS_M = 1000
+# Demand counts wait this long in the process that counted them (venues/demand.py).
+DEMAND_WRITE_SECONDS = 10
 SITING_PERIOD_DAYS = 30  # the demand the nightly snapshot is computed from
 SITING_MAX_K = 5  # suggestions are computed for 1 … this many new sites
 # The solver's time for a whole run, shared by every category and k.

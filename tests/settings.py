@@ -17,3 +17,6 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Demand counted in a test is written at once (tests/venues/test_siting.py
+# checks the wait).
+DEMAND_WRITE_SECONDS = 0

@@ -8,12 +8,21 @@ coarser resolution-8 parents, and any count under `SMALL_COUNT` as "<5".
 Apps above venues record through `demand_record` (a booking refused for lack
 of seats, a waiting list, feedback asking for a facility); an administrator
 adds counts from a CSV file (`check_demand_rows`, `demand_import`).
+
+Counts wait in the process that recorded them and are written together by
+the first one recorded `DEMAND_WRITE_SECONDS` after the last write, and when
+the process exits: a near-me search is not a database write. A process that
+crashes, or a transaction around the write that rolls back, loses a few
+seconds of counts, which a count of demand can bear.
 """
 
+import atexit
 import csv
 import datetime
 import io
 import math
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import h3
@@ -56,19 +65,52 @@ def demand_record(
     moment: datetime.datetime | None = None,
 ) -> None:
     """Add `count` to the cell of the position, or of the venue when there is
-    none. Call it outside the transaction of a refusal, which rolls back."""
+    none (see the module's docstring for when it is written). Call it outside
+    the transaction of a refusal, which rolls back."""
     if lat is None or lng is None:
         lat, lng = venue.lat, venue.lng
     local = timezone.localtime(moment or timezone.now())
-    _add(
-        date=local.date(),
-        hour=local.hour,
-        source=source,
-        cell=cell_of(lat, lng),
-        category=category or (venue.category if venue else ""),
-        venue_id=venue.pk if venue else None,
-        count=count,
+    key = (
+        local.date(),
+        local.hour,
+        source,
+        cell_of(lat, lng),
+        category or (venue.category if venue else ""),
+        venue.pk if venue else None,
     )
+    _pending[key] += count
+    due = time.monotonic() - _written_at[0] >= settings.DEMAND_WRITE_SECONDS
+    if due or len(_pending) >= MAX_PENDING:
+        write_pending_demand()
+
+
+# (date, hour, source, cell, category, venue id) -> count not yet written
+_pending: Counter = Counter()
+_written_at = [time.monotonic()]
+MAX_PENDING = 1_000  # keys; written sooner when this many wait
+
+
+def write_pending_demand() -> None:
+    """Write what this process has counted, in one transaction."""
+    _written_at[0] = time.monotonic()
+    if not _pending:
+        return
+    batch = dict(_pending)
+    _pending.clear()
+    with transaction.atomic():
+        for (date, hour, source, cell, category, venue_id), count in batch.items():
+            _add(
+                date=date,
+                hour=hour,
+                source=source,
+                cell=cell,
+                category=category,
+                venue_id=venue_id,
+                count=count,
+            )
+
+
+atexit.register(write_pending_demand)
 
 
 def _add(*, date, hour, source, cell, category, venue_id, count) -> None:

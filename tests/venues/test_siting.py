@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from qunxian.models import AuditEntry
 from tests.factories import TownFactory, UserFactory, VenueFactory
-from venues import siting
+from venues import demand, siting
 from venues.demand import cell_of, demand_record
 from venues.models import (
     CandidateSite,
@@ -395,3 +395,24 @@ def test_a_date_far_back_is_refused(admin_client):
         {"file": csv_file("cell,count\n"), "date": "2020-01-01"},
     )
     assert page.context["form"].errors["date"]
+
+
+def test_near_me_counts_wait_in_the_process_and_are_written_together(
+    db, client, settings, django_assert_max_num_queries
+):
+    settings.DEMAND_WRITE_SECONDS = 10
+    VenueFactory()
+    demand.write_pending_demand()  # starts the interval now
+    url = reverse("venues:near")
+    with django_assert_max_num_queries(10) as queries:
+        assert client.get(url, {"lat": 29.95123, "lng": 122.30456}).status_code == 200
+    assert all(q["sql"].startswith("SELECT") for q in queries.captured_queries)
+    client.get(url, {"lat": 29.95123, "lng": 122.30456})
+    assert not DemandCount.objects.exists()
+    demand._written_at[0] -= 10  # ten seconds later
+    client.get(url, {"lat": 29.95123, "lng": 122.30456})
+    row = DemandCount.objects.get()
+    assert (row.source, row.count) == (DemandSource.NEAR_ME, 3)
+    client.get(url, {"lat": 29.95123, "lng": 122.30456})
+    demand.write_pending_demand()  # as when the process exits
+    assert DemandCount.objects.get().count == 4
