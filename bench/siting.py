@@ -60,6 +60,8 @@ def add_demand_events(events: int, *, rng: random.Random) -> int:
         for (day, hour, source, cell, category, venue), count in counts.items()
     ]
     with transaction.atomic():
+        # The month measured replaces the demo's and near me's counts.
+        DemandCount.objects.all().delete()
         DemandCount.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
