@@ -5,6 +5,8 @@ The manager's check-in pages read the check-in code with the camera
 A member card carries the link of its public check.
 """
 
+from functools import lru_cache
+
 import segno
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -16,17 +18,20 @@ def check_in_qr_code(code: str) -> segno.QRCode:
     return segno.make_qr(code, error="m")
 
 
-def _svg(qr: segno.QRCode, title: str) -> SafeString:
-    svg = qr.svg_inline(scale=6, omitsize=True, title=title)
+@lru_cache(maxsize=1024)
+def _svg(data: str, title: str) -> SafeString:
+    """Drawing a code takes milliseconds, and the same data and title always
+    draw alike: each process keeps the last ones it drew."""
+    svg = check_in_qr_code(data).svg_inline(scale=6, omitsize=True, title=title)
     # a viewBox, no size: the page sizes it. segno writes plain SVG markup
     # from the data alone, and escapes the title.
     return mark_safe(svg)  # noqa: S308
 
 
 def check_in_qr(code: str) -> SafeString:
-    return _svg(check_in_qr_code(code), _("Check-in code"))
+    return _svg(code, _("Check-in code"))
 
 
 def link_qr(url: str, *, title: str) -> SafeString:
     """A QR code of an absolute URL, for a phone's camera to open."""
-    return _svg(segno.make_qr(url, error="m"), title)
+    return _svg(url, str(title))
