@@ -37,6 +37,7 @@ from django.utils.translation import ngettext_lazy
 
 from qunxian.context_processors import user_with_header_facts
 from qunxian.models import User, phone_validator
+from qunxian.sessions import user_brought_by_session
 from qunxian.sms import SmsError, send_sms
 
 logger = logging.getLogger(__name__)
@@ -363,14 +364,15 @@ class LoginView(AllauthLoginView):
 
 class _HeaderFactsMixin:
     """The signed-in user of every request comes with the header's roles and
-    unread count, in the one query that loads them."""
+    unread count: brought by the session's query (qunxian/sessions.py), or
+    loaded with them in one query."""
 
     def get_user(self, user_id):
         try:
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        user = user_with_header_facts(pk)
+        user = user_brought_by_session(pk) or user_with_header_facts(pk)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -13,9 +13,12 @@ from qunxian.roles import (
     is_venue_manager,
 )
 
+# The columns facts_sql() adds, in its order.
+FACT_COLUMNS = ("manages", "runs_organization", "admin_group", "unread")
+
 
 @cache
-def _facts_sql() -> str:
+def facts_sql() -> str:
     """The header's facts of the user row `u` as four columns: whether they
     manage a venue, run an organisation, are in the admins' group (the one
     parameter: its name), and their unread count. Written once: building it
@@ -44,18 +47,22 @@ def user_with_header_facts(pk):
     """The user with this primary key and the header's facts, in one query:
     what every signed-in page asks first (the auth backends' `get_user`)."""
     users = User._default_manager.raw(
-        f"SELECT u.*, {_facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
+        f"SELECT u.*, {facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
         [SYSTEM_ADMIN_GROUP, pk],
     )
     for user in users:
-        facts = (user.manages, user.runs_organization, user.admin_group, user.unread)
-        _prime(user, *facts)
+        prime_header_facts(user)
         return user
     return None
 
 
-def _prime(user, manages, runs_organization, admin_group, unread) -> None:
-    # The role checks read these, so the guards ask no second time.
+def prime_header_facts(user, facts=None) -> None:
+    """Keep the header's facts on the user: `facts` as FACT_COLUMNS, or read
+    from the user loaded by a raw query with facts_sql()'s columns. The role
+    checks read them too, so the guards ask no second time."""
+    if facts is None:
+        facts = [getattr(user, column) for column in FACT_COLUMNS]
+    manages, runs_organization, admin_group, unread = facts
     user._is_venue_manager = bool(manages)
     user._is_organization_admin = bool(runs_organization)
     user._is_system_admin = bool(admin_group) or user.is_superuser
@@ -75,10 +82,10 @@ def _header_facts(user) -> dict:
     if not hasattr(user, "_header_facts"):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {_facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
+                f"SELECT {facts_sql()} FROM {_user_table()} u WHERE u.id = %s",  # noqa: S608 - as above
                 [SYSTEM_ADMIN_GROUP, user.pk],
             )
-            _prime(user, *cursor.fetchone())
+            prime_header_facts(user, cursor.fetchone())
     return user._header_facts
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -73,6 +74,24 @@ class User(AbstractUser):
     @property
     def prefs(self) -> "NotificationPrefs":
         return NotificationPrefs(self.notification_prefs)
+
+
+class UserSession(AbstractBaseSession):
+    """A browser's session, with the account it is signed in to as a column,
+    so that one query reads both (qunxian/sessions.py)."""
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "qunxian_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from qunxian.sessions import SessionStore
+
+        return SessionStore
 
 
 # What each kind of audited thing (`AuditEntry.subject_type`, the model's

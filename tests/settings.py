@@ -1,8 +1,9 @@
 """The project's settings with the caches in memory, for pytest.
 
 Each test starts with empty caches (see conftest) and page query counts stay
-the pages' own, as with Redis in production: neither the cache nor the
-sessions read from the database.
+the pages' own: the cache does not read from the database, and sessions are
+the production rows that come with their user in the same query
+(qunxian/sessions.py).
 """
 
 from qunxian.settings import *  # noqa: F403
@@ -16,7 +17,6 @@ CACHES = {
         "LOCATION": "usage",
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Demand counted in a test is written at once (tests/venues/test_siting.py
 # checks the wait).
 DEMAND_WRITE_SECONDS = 0

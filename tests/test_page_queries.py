@@ -94,8 +94,8 @@ def test_anonymous_pages_cost_at_most_one_query_once_cached(
 def test_signed_in_pages_cost_one_query_once_cached(
     page, worker, django_assert_num_queries
 ):
-    """The user with the header's roles and unread count, in one query (the
-    session comes from the cache, as with Redis)."""
+    """The session with its user, the header's roles and unread count, in one
+    query."""
     fill(worker, 3)
     Notification.objects.create(user=worker, kind="booking", title="t")
     url = PAGES[page](worker, VenueFactory())

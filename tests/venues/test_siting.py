@@ -416,3 +416,6 @@ def test_near_me_counts_wait_in_the_process_and_are_written_together(
     client.get(url, {"lat": 29.95123, "lng": 122.30456})
     demand.write_pending_demand()  # as when the process exits
     assert DemandCount.objects.get().count == 4
+    demand._written_at[0] += 10**9  # a clock set back: written at once
+    client.get(url, {"lat": 29.95123, "lng": 122.30456})
+    assert DemandCount.objects.get().count == 5
