@@ -18,7 +18,13 @@ from tests.factories import (
     SpaceFactory,
     VenueFactory,
 )
-from venues.models import DemandCount, DemandSource, UsageSnapshot, VenueDailyStat
+from venues.models import (
+    DemandCount,
+    DemandSource,
+    UsageSnapshot,
+    VenueDailyStat,
+    VenueHourlyViews,
+)
 
 
 def last_week_day(weekday: int) -> datetime.date:
@@ -37,6 +43,15 @@ def used(db):
     tuesday = last_week_day(1)
     VenueDailyStat.objects.create(venue=home, date=tuesday, views=30, navigations=6)
     VenueDailyStat.objects.create(venue=other, date=tuesday, views=4, navigations=1)
+    for hour, views in ((10, 21), (18, 9)):
+        VenueHourlyViews.objects.create(
+            venue=home, date=tuesday, hour=hour, views=views
+        )
+    VenueHourlyViews.objects.create(venue=home, date=last_week_day(3), hour=10, views=3)
+    VenueHourlyViews.objects.create(venue=other, date=tuesday, hour=9, views=4)
+    VenueHourlyViews.objects.create(  # this week: not over, left out
+        venue=home, date=timezone.localdate(), hour=10, views=500
+    )
     VenueDailyStat.objects.create(  # this week: not over, left out
         venue=home, date=timezone.localdate(), views=500
     )
@@ -73,7 +88,9 @@ def test_a_venues_weeks_count_views_navigations_bookings_and_check_ins(used):
     assert (data["bookings"][-1], data["check_ins"][-1]) == (5, 5)
     assert data["hours"]["navigations"][1][18] == 6
     assert data["hours"]["check_ins"][1][19] == 5
-    assert data["hours"]["views"][1] == 30
+    views = data["hours"]["views"]
+    assert (views[1][10], views[1][18], views[3][10]) == (21, 9, 3)
+    assert sum(map(sum, views)) == 33
 
 
 def test_organisation_and_district_add_up_their_venues(used):
@@ -109,6 +126,16 @@ def test_the_console_shows_a_venues_hours_with_small_counts_hidden(
         for row in page.context["weeks"]
         if row["week"] == (last_week_day(0).isoformat())
     ][0]["counts"] == ["30", "6", "5", "5"]
+    grids = {item["kind"]: item["grid"] for item in page.context["grids"]}
+    assert list(grids) == ["views", "navigations", "check_ins"]
+    views = grids["views"]
+    tuesday = views["rows"][1]["cells"]
+    assert tuesday[views["columns"].index(10)] == "21"
+    assert tuesday[views["columns"].index(18)] == "9"
+    thursday = views["rows"][3]["cells"]
+    assert thursday[views["columns"].index(10)] == "<5"  # 3: hidden
+    assert thursday[views["columns"].index(11)] == ""
+    assert 'id="views-title"' in text
     district = admin_client.get(reverse("console:usage"))
     week = district.context["weeks"][0]
     assert week["counts"][0] == "34"
@@ -128,3 +155,15 @@ def test_the_console_reads_the_same_queries_for_more_venues(
 
 def test_an_unknown_venue_is_a_404(admin_client, db):
     assert admin_client.get(reverse("console:usage"), {"venue": 999}).status_code == 404
+
+
+def test_a_snapshot_with_views_by_weekday_only_still_shows(used, admin_client):
+    """Computed before views were counted by hour: its other grids show."""
+    home, _other, _union = used
+    snapshot = UsageSnapshot.objects.get(scope="venue", venue=home)
+    snapshot.data["hours"]["views"] = [30, 0, 0, 0, 0, 0, 0]
+    snapshot.save()
+    page = admin_client.get(reverse("console:usage"), {"venue": home.pk})
+    assert page.status_code == 200
+    kinds = [item["kind"] for item in page.context["grids"]]
+    assert kinds == ["navigations", "check_ins"]
