@@ -3,15 +3,18 @@ a venue's use by weekday and hour, computed by compute_usage and read by the
 console in a constant number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from dashboards.usage import compute_usage
+from tests.dashboards.test_usage_chart import value_at
 from tests.factories import (
     BookingFactory,
     OrganizationFactory,
@@ -167,3 +170,42 @@ def test_a_snapshot_with_views_by_weekday_only_still_shows(used, admin_client):
     assert page.status_code == 200
     kinds = [item["kind"] for item in page.context["grids"]]
     assert kinds == ["navigations", "check_ins"]
+
+
+def svg_of(page) -> str:
+    return re.search(r"<svg class=\"usage-chart-svg\".*?</svg>", page, re.S).group(0)
+
+
+def test_the_page_draws_the_chart_inline_with_a_legend_and_the_table(
+    used, admin_client, django_assert_max_num_queries
+):
+    home, other, _union = used
+    client = admin_client
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("console:usage"), {"venue": home.pk})
+    text = page.content.decode()
+    svg = svg_of(text)
+    opening = svg.split(">", 1)[0]
+    # Scales with its box: a viewBox, no fixed size; named for screen readers.
+    assert 'viewBox="0 0 360 210"' in opening and " width=" not in opening
+    assert 'role="img"' in opening
+    assert 'aria-labelledby="usage-chart-title usage-chart-desc"' in opening
+    assert '<title id="usage-chart-title">' in svg
+    assert '<desc id="usage-chart-desc">' in svg
+    assert (
+        "<script" not in text.split('class="usage-chart"', 1)[1].split("</figure>")[0]
+    )
+    assert svg.count('class="chart-kind ') == 4
+    legend = text.split('class="chart-legend"', 1)[1].split("</ul>", 1)[0]
+    for label in (_("Views"), _("Navigations"), _("Bookings"), _("Check-ins")):
+        assert label in legend
+    assert 'aria-labelledby="weeks-title"' in text  # the numbers, as a table
+    chart = page.context["chart"]
+    views = next(line for line in chart["lines"] if line["kind"] == "views")
+    assert [round(value_at(chart, y)) for _x, y in views["points"]] == [30]
+
+    small = client.get(reverse("console:usage"), {"venue": other.pk})
+    svg = svg_of(small.content.decode())
+    # 4 views and 1 navigation last week: marks in the strip, no point, no line.
+    assert "<circle" not in svg and "<polyline" not in svg
+    assert svg.count('class="chart-small"') == 4 * 26

@@ -1,7 +1,7 @@
 """Use of the venues in the console: a weekly series for the district, an
 organisation or a venue, and a venue's use by weekday and hour. The page
 reads one `UsageSnapshot` (made by `compute_usage`) and computes nothing but
-the chart's drawing from it (`venues/usage_chart.py`)."""
+the chart's drawing from it (`venues/views/usage_chart.py`)."""
 
 from django import forms
 from django.http import Http404
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from qunxian.roles import admin_required
 from venues.demand import shown
 from venues.models import OpeningHours, Organization, UsageSnapshot, Venue
+from venues.views.usage_chart import weekly_chart
 
 KINDS = (
     ("views", _("Views")),
@@ -86,6 +87,7 @@ def usage(request):
             for n, week in reversed(list(enumerate(data["weeks"])))
         ]
         context["totals"] = [shown(sum(data[kind])) for kind, _label in KINDS]
+        context["chart"] = weekly_chart(data, KINDS)
         if hours := data.get("hours"):
             context["hours_from"] = data["hours_from"]
             context["grids"] = [
