@@ -4,9 +4,11 @@ into `UsageSnapshot` rows that the console reads.
 Per week of the last `WEEKS`: views and navigations (the venues' daily
 counts), bookings (by the week they are for, refused and cancelled ones left
 out) and check-ins (attended bookings and activity sign-ups). Per venue also
-navigations and check-ins by weekday and hour over the last `HOURS_DAYS`
-days, and views by weekday (views are counted per day, not per hour). All of
-it by SQL aggregates; Python only adds up the groups.
+views, navigations and check-ins by weekday and hour over the last
+`HOURS_DAYS` days: a view counts at the hour of the visitor's first view of
+the venue that day (`VenueHourlyViews`, see venues/usage.py), a navigation at
+the hand-off, a check-in at the booking's start or the sign-up's check-in.
+All of it by SQL aggregates; Python only adds up the groups.
 """
 
 import datetime
@@ -25,11 +27,13 @@ from venues.models import (
     UsageSnapshot,
     Venue,
     VenueDailyStat,
+    VenueHourlyViews,
 )
 
 WEEKS = 26
 HOURS_DAYS = 56  # eight weeks of hours: enough for a pattern, recent enough
 KINDS = ("views", "navigations", "bookings", "check_ins")
+HOUR_KINDS = ("views", "navigations", "check_ins")
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -81,13 +85,9 @@ def _week_counts(start, end):
 
 
 def _hour_counts(start, end):
-    """{venue: {"navigations"|"check_ins": 7×24, "views": 7}}."""
+    """{venue: {"views"|"navigations"|"check_ins": 7 weekdays × 24 hours}}."""
     grids = defaultdict(
-        lambda: {
-            "navigations": [[0] * 24 for _day in range(7)],
-            "check_ins": [[0] * 24 for _day in range(7)],
-            "views": [0] * 7,
-        }
+        lambda: {kind: [[0] * 24 for _day in range(7)] for kind in HOUR_KINDS}
     )
     navigations = (
         DemandCount.objects.filter(
@@ -127,14 +127,14 @@ def _hour_counts(start, end):
         for venue, weekday, hour, n in rows:
             grids[venue]["check_ins"][weekday - 1][hour] += n
     views = (
-        VenueDailyStat.objects.filter(date__range=(start, end))
+        VenueHourlyViews.objects.filter(date__range=(start, end))
         .annotate(weekday=ExtractIsoWeekDay("date"))
-        .values_list("venue_id", "weekday")
+        .values_list("venue_id", "weekday", "hour")
         .annotate(n=Sum("views"))
         .order_by()
     )
-    for venue, weekday, n in views:
-        grids[venue]["views"][weekday - 1] += n
+    for venue, weekday, hour, n in views:
+        grids[venue]["views"][weekday - 1][hour] += n
     return grids
 
 

@@ -18,7 +18,12 @@ from demo.loaders.accounts import DEMO_ACCOUNTS, load_accounts, printed_accounts
 from demo.loaders.activities import load_activities, load_reach
 from demo.loaders.bookings import load_requests, load_visits
 from demo.loaders.demand import load_demand
-from demo.loaders.feedback import load_appeals, load_indexes, load_reviews
+from demo.loaders.feedback import (
+    load_appeals,
+    load_indexes,
+    load_regulars,
+    load_reviews,
+)
 from demo.loaders.membership import load_membership
 from demo.loaders.notices import load_notices
 from demo.loaders.representatives import load_representatives, printed_account
@@ -52,6 +57,9 @@ def load_demo(say: Callable[[str], None] | None = None) -> dict:
         summary["reviews"] = load_reviews(visits, people)
         summary["pending_requests"] = load_requests(people, venues)
         summary["appeals"] = load_appeals(people, venues)
+        regulars = load_regulars(people, venues)
+        summary["reviews"] += regulars["regular_reviews"]
+        summary["appeals"] += regulars["regular_appeals"]
         say(f"visits 到访: {len(visits)}, feedback 诉求: {summary['appeals']}")
         summary |= load_activities(people, venues)
         summary |= load_notices(people, venues)

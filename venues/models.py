@@ -482,6 +482,33 @@ class VenueDailyStat(models.Model):
         return f"{self.venue_id} {self.date}"
 
 
+class VenueHourlyViews(models.Model):
+    """Distinct visitors per venue, day and the hour of each one's first view
+    of the venue that day (local time); no record of who looked. A day's hours
+    add up to its `VenueDailyStat.views` (`venues/usage.py`)."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="hourly_views"
+    )
+    date = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "date", "hour"], name="hourly_views_venue_date_hour"
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__lte=23), name="hourly_views_hour_of_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="hourly_views_date")]
+
+    def __str__(self):
+        return f"{self.venue_id} {self.date} {self.hour:02d}"
+
+
 class PublicHolidayQuerySet(models.QuerySet):
     def between(self, first, last) -> dict:
         """The list's days from `first` to `last`, by date."""
@@ -683,8 +710,8 @@ class UsageSnapshot(models.Model):
     organisation or the district (both blank); the console reads, never sums.
 
     `data` holds the weeks and, per week, views, navigations, bookings and
-    check-ins; for a venue also navigations and check-ins by weekday and hour
-    and views by weekday, to set opening hours by.
+    check-ins; for a venue also views, navigations and check-ins by weekday
+    and hour, to set opening hours by.
     """
 
     class Scope(models.TextChoices):

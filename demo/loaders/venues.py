@@ -6,12 +6,15 @@ re-run resets the demo venues to the file and keeps their ids. A demo venue's
 opening hours are rewritten where they differ from the file; its closures are
 demo rows, so a manager's own closures stay, as do spaces a manager added;
 photos are drawn only for venues that have none; daily stats are upserted on
-(venue, date).
+(venue, date), and the views of the last `HOURS_DAYS` days are spread over
+the hours of the day (`VenueHourlyViews`, rewritten for those days), adding
+up to the day's views.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -19,6 +22,7 @@ from functools import partial
 
 from django.utils import timezone
 
+from dashboards.usage import HOURS_DAYS
 from demo.loaders import DATA, demo_row, seeded
 from demo.pictures import render_photos
 from venues.models import (
@@ -30,6 +34,7 @@ from venues.models import (
     Town,
     Venue,
     VenueDailyStat,
+    VenueHourlyViews,
     VenuePhoto,
 )
 
@@ -171,6 +176,43 @@ CATEGORY_WEIGHT = {
     C.OTHER: 0.6,
 }
 WEEKDAY_VENUES = {C.OUTDOOR_STATION, C.WORKERS_HOME, C.OTHER}
+# When people first look at a venue's page, by hour: before work, at noon and
+# after work for the workers' venues; mornings, afternoons and evenings for
+# the others.
+WORK_HOURS = {
+    6: 2,
+    7: 6,
+    8: 6,
+    9: 3,
+    10: 2,
+    11: 5,
+    12: 7,
+    13: 4,
+    14: 2,
+    15: 2,
+    16: 3,
+    17: 6,
+    18: 7,
+    19: 4,
+    20: 2,
+    21: 1,
+}
+LEISURE_HOURS = {
+    8: 2,
+    9: 5,
+    10: 6,
+    11: 4,
+    12: 2,
+    13: 2,
+    14: 4,
+    15: 5,
+    16: 4,
+    17: 3,
+    18: 3,
+    19: 5,
+    20: 4,
+    21: 2,
+}
 
 
 @dataclass(frozen=True)
@@ -461,7 +503,35 @@ def _load_stats(specs, venues: dict[str, Venue]) -> int:
         unique_fields=["venue", "date"],
         update_fields=["views", "navigations"],
     )
+    recent = (yesterday - timedelta(days=HOURS_DAYS - 1), yesterday)
+    _load_hourly_views(specs, rows, days=recent)
     return len(rows)
+
+
+def _load_hourly_views(specs, stats: list[VenueDailyStat], days) -> None:
+    """Each day's views in `days` (first, last) by the hour of the visitor's
+    first view."""
+    since, until = days
+    category = {spec.name: spec.category for spec in specs}
+    hourly = []
+    for stat in stats:
+        if not since <= stat.date <= until or not stat.views:
+            continue
+        name = stat.venue.name
+        weights = WORK_HOURS if category[name] in WEEKDAY_VENUES else LEISURE_HOURS
+        rng = seeded("stat-hours", name, stat.date.isoformat())
+        drawn = Counter(
+            rng.choices(list(weights), list(weights.values()), k=stat.views)
+        )
+        hourly += [
+            VenueHourlyViews(venue=stat.venue, date=stat.date, hour=hour, views=n)
+            for hour, n in sorted(drawn.items())
+        ]
+    # Rewritten, not upserted: a day's views, and so its hours, follow the file.
+    VenueHourlyViews.objects.filter(
+        venue__in={stat.venue_id for stat in stats}, date__range=days
+    ).delete()
+    VenueHourlyViews.objects.bulk_create(hourly, batch_size=2000)
 
 
 def load_venues(pool: Executor, say) -> dict:

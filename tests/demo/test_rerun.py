@@ -25,6 +25,7 @@ from venues.models import (
     Town,
     Venue,
     VenueDailyStat,
+    VenueHourlyViews,
     VenuePhoto,
 )
 
@@ -32,8 +33,9 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [
     Town, Organization, Facility, Venue, Space, OpeningHours, Closure, VenuePhoto,
-    VenueDailyStat, User, Booking, BookingEvent, Slot, Review, Appeal, AppealEvent,
-    IndexSnapshot, Series, Activity, SignUp, Notice, Notification, AuditEntry, DemoRow,
+    VenueDailyStat, VenueHourlyViews, User, Booking, BookingEvent, Slot, Review,
+    Appeal, AppealEvent, IndexSnapshot, Series, Activity, SignUp, Notice,
+    Notification, AuditEntry, DemoRow,
 ]  # fmt: skip
 DEMO_ROWS = [Booking, Review, Appeal, Activity, Notice, OpeningHours, Closure, Space]
 
@@ -50,6 +52,9 @@ def snapshot() -> dict:
         ),
         "managers": Venue.managers.through.objects.count(),
         "views": sorted(VenueDailyStat.objects.values_list("venue_id", "views")),
+        "views by hour": sorted(
+            VenueHourlyViews.objects.values_list("venue_id", "date", "hour", "views")
+        ),
         "states": sorted(Booking.objects.values_list("pk", "state")),
     }
 

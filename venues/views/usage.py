@@ -1,6 +1,7 @@
 """Use of the venues in the console: a weekly series for the district, an
 organisation or a venue, and a venue's use by weekday and hour. The page
-reads one `UsageSnapshot` (made by `compute_usage`) and computes nothing."""
+reads one `UsageSnapshot` (made by `compute_usage`) and computes nothing but
+the chart's drawing from it (`venues/views/usage_chart.py`)."""
 
 from django import forms
 from django.http import Http404
@@ -11,11 +12,19 @@ from django.views.decorators.http import require_safe
 from qunxian.roles import admin_required
 from venues.demand import shown
 from venues.models import OpeningHours, Organization, UsageSnapshot, Venue
+from venues.views.usage_chart import weekly_chart
 
 KINDS = (
     ("views", _("Views")),
     ("navigations", _("Navigations")),
     ("bookings", _("Bookings")),
+    ("check_ins", _("Check-ins")),
+)
+
+
+HOUR_KINDS = (
+    ("views", _("Views")),
+    ("navigations", _("Navigations")),
     ("check_ins", _("Check-ins")),
 )
 
@@ -35,7 +44,7 @@ class UsageForm(forms.Form):
     )
 
 
-def _grid(hours: list[list[int]]) -> tuple[list[int], list[dict]]:
+def _grid(hours: list[list[int]]) -> dict:
     """The hours with any use (at least 8–20), and a row per weekday."""
     used = [h for h in range(24) if any(day[h] for day in hours)]
     first, last = min([8, *used]), max([20, *used])
@@ -47,7 +56,7 @@ def _grid(hours: list[list[int]]) -> tuple[list[int], list[dict]]:
         }
         for day in range(7)
     ]
-    return columns, rows
+    return {"columns": columns, "rows": rows}
 
 
 @admin_required
@@ -78,12 +87,14 @@ def usage(request):
             for n, week in reversed(list(enumerate(data["weeks"])))
         ]
         context["totals"] = [shown(sum(data[kind])) for kind, _label in KINDS]
+        context["chart"] = weekly_chart(data, KINDS)
         if hours := data.get("hours"):
             context["hours_from"] = data["hours_from"]
-            for kind in ("navigations", "check_ins"):
-                context[f"{kind}_columns"], context[f"{kind}_rows"] = _grid(hours[kind])
-            context["views_by_day"] = [
-                (OpeningHours.Weekday(day).label, shown(n))
-                for day, n in enumerate(hours["views"])
+            context["grids"] = [
+                {"kind": kind, "label": label, "grid": _grid(hours[kind])}
+                for kind, label in HOUR_KINDS
+                # A snapshot from before views were counted by hour has them
+                # by weekday only: its views wait for the next run.
+                if isinstance(hours.get(kind, [None])[0], list)
             ]
     return render(request, "console/usage/usage.html", context)

@@ -6,7 +6,10 @@ from venues.usage import flush_view_counts
 
 
 class Command(BaseCommand):
-    help = "Count the day's venue page views (one per visitor) into the usage table."
+    help = (
+        "Count the venue page views (one per visitor and day) into the usage "
+        "tables, per day and per hour of each visitor's first view."
+    )
 
     def handle(self, *args, **options):
         result = flush_view_counts()
