@@ -29,9 +29,9 @@ from venues.models import (
     VenueDailyStat,
     VenueHourlyViews,
 )
+from venues.usage import HOURS_DAYS
 
 WEEKS = 26
-HOURS_DAYS = 56  # eight weeks of hours: enough for a pattern, recent enough
 KINDS = ("views", "navigations", "bookings", "check_ins")
 HOUR_KINDS = ("views", "navigations", "check_ins")
 

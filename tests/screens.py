@@ -141,6 +141,7 @@ def pages():
         ("admin", "home", one("console:home")),
         ("admin", "indexes", one("console:indexes")),
         ("admin", "siting", one("console:siting")),
+        ("admin", "usage", one("console:usage")),
         ("admin", "siting-candidates", one("console:siting_candidates")),
         ("admin", "demand-upload", one("console:demand_upload")),
         ("admin", "venues", one("console:venue_list")),

@@ -33,6 +33,9 @@ from venues.models import Venue, VenueDailyStat, VenueHourlyViews
 # Marks and salts outlive their day by this much even if no flush ever runs.
 KEEP_SECONDS = 3 * 24 * 3600
 MARK = "mark"
+# How far back the use by weekday and hour looks (dashboards/usage.py):
+# eight weeks, enough for a pattern and recent enough.
+HOURS_DAYS = 56
 BATCH = 500  # keys and rows per round trip
 
 

@@ -22,7 +22,6 @@ from functools import partial
 
 from django.utils import timezone
 
-from dashboards.usage import HOURS_DAYS
 from demo.loaders import DATA, demo_row, seeded
 from demo.pictures import render_photos
 from venues.models import (
@@ -37,6 +36,7 @@ from venues.models import (
     VenueHourlyViews,
     VenuePhoto,
 )
+from venues.usage import HOURS_DAYS
 
 TOWNS_CSV = DATA / "putuo-towns.csv"
 VENUES_CSV = DATA / "venues.csv"

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards.usage import HOURS_DAYS
 from qunxian.models import User
 from venues.models import Venue, VenueDailyStat, VenueHourlyViews
+from venues.usage import HOURS_DAYS
 
 
 def test_the_demos_views_by_hour_add_up_to_its_days_and_show(demo):
