@@ -248,7 +248,13 @@ def test_league_ranks_the_organisations(client, admin_user, venue_a):
         (women, 2),
         (venue_a.organization, 1),
     ]
-    assert "区妇联" in response.content.decode()
+    page = response.content.decode()
+    assert "区妇联" in page
+    # On a phone each organisation is a card whose figures say what they are.
+    table = page[page.index('<table class="list-table">') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<td ") == 8 * len(league)
+    assert table.count('<td class="num" data-label=') == 8 * len(league)
 
 
 # -- Weights
