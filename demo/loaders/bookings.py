@@ -120,20 +120,19 @@ def load_requests(people: People, venues: dict[str, Venue]) -> int:
     )
     now = timezone.now()
     today = timezone.localdate()
+    # From the day after tomorrow, the days the space has slots: a weekday it
+    # is closed on would leave a request out.
+    ahead = (today + datetime.timedelta(days=n) for n in range(2, 30))
+    open_days = [day for day in ahead if slot_grid(space, day)]
     requests = [
         demo_row(
             f"request:{n}",
             Booking,
-            partial(
-                _request,
-                f"request:{n}",
-                person,
-                space,
-                today + datetime.timedelta(days=n + 1),
-                slot=n,
-            ),
+            partial(_request, f"request:{n}", person, space, day, slot=n),
             fresh=lambda b: b.state in Booking.ACTIVE and b.start > now,
         )
-        for n, person in enumerate(people.residents[1:4], start=1)
+        for n, (person, day) in enumerate(
+            zip(people.residents[1:4], open_days, strict=False), start=1
+        )
     ]
     return sum(1 for b in requests if b and b.state == Booking.State.PENDING)
