@@ -11,6 +11,7 @@ import contextvars
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ class SessionStore(DBStore):
         session = super().create_model_instance(data)
         try:
             session.user_id = User._meta.pk.to_python(data.get(SESSION_KEY))
-        except (TypeError, ValueError):
+        except ValidationError:  # what the key's field raises for a bad value
             session.user_id = None
         return session
 
