@@ -64,10 +64,13 @@ from feedback.models import (
     Review,
 )
 from feedback.periods import month_start, next_month
+from qunxian.caching import bump_version
 from qunxian.workflow import Refused
 from venues.models import Venue, VenueDailyStat
 
 FORMULA_VERSION = 2
+#: Bumped by every computation: the console keeps whole ranking pages under it.
+INDEXES_VERSION = "feedback:indexes-version"
 GOOD_ENOUGH = 80  # a rate under this is called out to the venue
 LOW_ACTIVITY = 20
 
@@ -172,6 +175,7 @@ def compute_indexes(period: datetime.date, *, provisional: bool = False) -> int:
 
     IndexSnapshot.objects.filter(period=period).delete()
     OrganizationIndexSnapshot.objects.filter(period=period).delete()
+    bump_version(INDEXES_VERSION)
 
     stats = VenueDailyStat.objects.filter(date__gte=period, date__lt=next_month(period))
     attended = Booking.objects.filter(

@@ -54,7 +54,11 @@ manage_patterns = [
 ]
 
 console_patterns = [
-    path("indexes/", indexes.ConsoleIndexView.as_view(), name="indexes"),
+    path(
+        "indexes/",
+        indexes.ranking_page(indexes.ConsoleIndexView.as_view()),
+        name="indexes",
+    ),
     path("indexes/export.csv", indexes.ranking_csv, name="indexes_csv"),
     path("indexes/compute/", indexes.compute, name="indexes_compute"),
     path(

@@ -97,12 +97,14 @@ CSRF_HOLE = "qunxian-csrf-hole"
 UNREAD_BADGE = ' <span class="count-badge">{}</span>'
 
 
-def cache_shared_page(*, version_keys, timeout: int = 60):
+def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
     """Whole pages that are the same for everyone but the layout's personal
     bits, kept in this process's memory under the data's versions.
 
     Only for pages whose own content is the same for every visitor (the
-    directory, the home). The layout's personal bits are the signed-in
+    directory, the home), or for everyone who shares a scope: `scope(request)`
+    returns the parts of the key that name what else the page depends on
+    (a console's organisations, the date). The layout's personal bits are the signed-in
     visitor's roles (part of the key: one copy per combination), their unread
     count and their CSRF token (holes in the kept copy, filled per request).
     A page with a message to show, or one that sets a cookie, is not kept.
@@ -125,7 +127,8 @@ def cache_shared_page(*, version_keys, timeout: int = 60):
                 who = "user:" + "".join(str(int(has)) for has in roles)
             else:
                 facts, who = None, "anonymous"
-            key = versioned_key("page", version_keys, request, who)
+            parts = scope(request) if scope is not None else ()
+            key = versioned_key("page", version_keys, request, who, *parts)
             store = fragments()
             kept = store.get(key)
             if kept is None:

@@ -14,7 +14,12 @@ from django.views.generic import FormView, TemplateView
 from feedback.charts import trend_chart
 from feedback.filters import IndexRankingFilter
 from feedback.forms import IndexWeightsForm
-from feedback.indexes import compute_indexes, period_has_ended, weak_points
+from feedback.indexes import (
+    INDEXES_VERSION,
+    compute_indexes,
+    period_has_ended,
+    weak_points,
+)
 from feedback.models import IndexSnapshot, IndexWeights, OrganizationIndexSnapshot
 from feedback.periods import (
     last_complete_month,
@@ -23,6 +28,7 @@ from feedback.periods import (
 )
 from feedback.permissions import console_snapshots
 from feedback.services import WEIGHT_FIELDS, index_weights_change
+from qunxian.caching import cache_shared_page
 from qunxian.forms import BoundedDateField, add_service_error
 from qunxian.pagination import page_number, page_of, pager
 from qunxian.roles import (
@@ -34,6 +40,7 @@ from qunxian.roles import (
     is_system_admin,
 )
 from qunxian.workflow import Refused
+from venues.cache import DIRECTORY_VERSION
 from venues.permissions import console_organizations, managed_venues
 
 TREND_MONTHS = 12
@@ -109,6 +116,25 @@ def weights_shown(weights: IndexWeights) -> list[tuple[str, float]]:
     """Each part's label and its share of the composite, 0–1."""
     total = sum(weights.parts.values()) or 1
     return [(WEIGHT_LABELS[name], w / total) for name, w in weights.parts.items()]
+
+
+def ranking_scope(request) -> tuple[str, str]:
+    """What a ranking page shows besides the indexes and the directory: whose
+    organisations, and (for the compute buttons) which month ended last."""
+    user = request.user
+    if is_system_admin(user):
+        organizations = "all"
+    else:
+        pks = console_organizations(user).order_by("pk").values_list("pk", flat=True)
+        organizations = ".".join(str(pk) for pk in pks)
+    return organizations, f"{last_complete_month():%Y-%m}"
+
+
+# The same for every console that sees the same organisations, until the next
+# computation or a change to the venues: kept whole (the filters' choices too).
+ranking_page = cache_shared_page(
+    version_keys=(INDEXES_VERSION, DIRECTORY_VERSION), scope=ranking_scope
+)
 
 
 class ConsoleIndexView(ConsoleRequiredMixin, TemplateView):

@@ -3,6 +3,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -12,7 +13,7 @@ from feedback.indexes import FORMULA_VERSION, compute_indexes
 from feedback.models import IndexSnapshot, IndexWeights, OrganizationIndexSnapshot
 from feedback.periods import previous_month
 from qunxian.models import AuditEntry
-from tests.factories import OrganizationFactory, TownFactory, VenueFactory
+from tests.factories import OrganizationFactory, TownFactory, UserFactory, VenueFactory
 from venues.models import Venue, VenueDailyStat
 
 NOV = datetime.date(2026, 11, 1)
@@ -104,8 +105,60 @@ def test_ranking_query_count_does_not_grow(
     with django_assert_max_num_queries(10) as few:
         client.get(reverse("console:indexes"))
     fill(30)
+    caches["fragments"].clear()  # rendered again, as after a computation
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("console:indexes"))
+
+
+def ranked_names(response) -> list[str]:
+    page = response.content.decode()
+    return sorted(("场所甲", "场所乙"), key=lambda name: page.find(name))
+
+
+def test_a_ranking_page_is_kept_until_the_next_computation(
+    client,
+    admin_user,
+    venue_a,
+    venue_b,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """Kept whole in the process: looking again costs only the session's
+    query, and a computation shows at its next look."""
+    VenueDailyStat.objects.create(venue=venue_a, date=OCT, views=50)
+    VenueDailyStat.objects.create(venue=venue_b, date=OCT, views=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        compute_indexes(OCT)
+    client.force_login(admin_user)
+    url = f"{reverse('console:indexes')}?period=2026-10"
+    assert ranked_names(client.get(url)) == ["场所甲", "场所乙"]
+    with django_assert_max_num_queries(1):
+        assert ranked_names(client.get(url)) == ["场所甲", "场所乙"]
+    VenueDailyStat.objects.filter(venue=venue_b).update(views=500)
+    with django_capture_on_commit_callbacks(execute=True):
+        compute_indexes(OCT)
+    assert ranked_names(client.get(url)) == ["场所乙", "场所甲"]
+
+
+def test_consoles_of_other_organisations_never_share_a_kept_ranking(
+    client, admin_user, venue_a, venue_b
+):
+    for venue in (venue_a, venue_b):
+        snapshot(venue, OCT, 60)
+    url = f"{reverse('console:indexes')}?period=2026-10"
+    women_admin = UserFactory()
+    venue_b.organization.admins.add(women_admin)
+    union_admin = UserFactory()
+    venue_a.organization.admins.add(union_admin)
+    client.force_login(admin_user)
+    assert "场所乙" in client.get(url).content.decode()
+    client.force_login(union_admin)
+    page = client.get(url).content.decode()
+    assert "场所甲" in page and "场所乙" not in page
+    assert reverse("console:indexes_compute") not in page  # the admin's button
+    client.force_login(women_admin)
+    page = client.get(url).content.decode()
+    assert "场所乙" in page and "场所甲" not in page
 
 
 def test_manager_sees_own_breakdown_and_what_pulled_it_down(
