@@ -13,6 +13,8 @@ from activities.permissions import managed_activities, managed_signups
 
 #: How many of today's activities the manager's inbox lists.
 INBOX_SHOWN = 5
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (Activity, SignUp)
 
 
 def manager_inbox_items(user, now=None) -> dict:

@@ -8,6 +8,8 @@ from bookings.permissions import managed_bookings
 
 #: How many waiting requests the manager's inbox lists; the count says the rest.
 INBOX_SHOWN = 5
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (Booking,)
 
 
 def user_home_items() -> dict:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = _("Front pages")
+
+    def ready(self):
+        from dashboards.cache import connect_signals
+
+        connect_signals()

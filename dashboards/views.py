@@ -7,6 +7,8 @@ name (`bookings.count`, `feedback.appeals`). Only this app imports them all,
 and only the root URLconf imports this app.
 """
 
+import time
+
 from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
@@ -48,23 +50,41 @@ class UserHomeView(TemplateView):
         return render_to_string("partials/home_body.html", context, self.request)
 
 
+# The inbox's sections by name; each app's INBOX_MODELS are what its part reads.
+INBOX_SECTIONS = {
+    "bookings": bookings,
+    "feedback": feedback,
+    "activities": activities,
+    "notices": notices,
+    "membership": membership,
+    "venues": venues,
+    "volunteering": volunteering,
+}
+#: A kept inbox is drawn again at least this often: what waits changes by the
+#: clock too (an item falls overdue, an activity ends).
+INBOX_CACHE_SECONDS = 60
+
+
+def inbox_scope(request) -> tuple[int, int]:
+    """Whose inbox, and in which minute: kept per manager, per process."""
+    return request.user.pk, int(time.time() // INBOX_CACHE_SECONDS)
+
+
 class ManagerInboxView(ManagerRequiredMixin, TemplateView):
-    """The manager's home (`manage:home`): what waits across all their venues."""
+    """The manager's home (`manage:home`): what waits across all their venues.
+
+    The URLconf keeps it whole per manager (`inbox_scope`) until any row it
+    lists changes (dashboards.cache) or the minute is over."""
 
     template_name = "manage/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
-            bookings=bookings.manager_inbox_items(user),
-            feedback=feedback.manager_inbox_items(user),
-            activities=activities.manager_inbox_items(user),
-            notices=notices.manager_inbox_items(user),
-            membership=membership.manager_inbox_items(user),
-            venues=venues.manager_inbox_items(user),
-            volunteering=volunteering.manager_inbox_items(user),
-            **kwargs,
-        )
+        sections = {
+            name: selectors.manager_inbox_items(user)
+            for name, selectors in INBOX_SECTIONS.items()
+        }
+        return super().get_context_data(**sections, **kwargs)
 
 
 class ConsoleHomeView(ConsoleRequiredMixin, TemplateView):

@@ -7,11 +7,13 @@
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
 
-from feedback.models import Appeal
+from feedback.models import Appeal, Review
 from feedback.permissions import managed_appeals, managed_reviews
 
 #: How many appeals and reviews the manager's inbox lists; the counts say the rest.
 INBOX_SHOWN = 5
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (Appeal, Review)
 
 
 def handling_order(appeals, now=None):

@@ -9,6 +9,9 @@ from django.utils import timezone
 from membership.models import MembershipApplication
 from membership.permissions import managed_applications
 
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (MembershipApplication,)
+
 
 def manager_inbox_items(user, now=None) -> dict:
     """How many applications at the manager's venues wait, and how many are late."""

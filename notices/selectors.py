@@ -11,6 +11,8 @@ from notices.permissions import managed_notices
 HOME_NOTICE_COUNT = 3
 #: How many scheduled notices the manager's inbox lists; the count says the rest.
 INBOX_SHOWN = 5
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (Notice,)
 
 
 def user_home_items() -> dict:

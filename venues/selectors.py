@@ -9,6 +9,10 @@ from qunxian.models import User
 from venues.models import Organization, Venue, VenueDailyStat
 from venues.permissions import console_organizations, console_venues, managed_venues
 
+#: What manager_inbox_items reads, its venues and who manages them: a change
+#: to one shows in the kept inbox.
+INBOX_MODELS = (Venue, Venue.managers.through)
+
 
 def user_home_items() -> dict:
     """District totals, and how many published venues each kind of organisation has."""

@@ -15,6 +15,8 @@ from volunteering.models import (
 from volunteering.permissions import managed_help_requests
 
 INBOX_SHOWN = 10
+#: What manager_inbox_items reads: a change to one shows in the kept inbox.
+INBOX_MODELS = (HelpRequest,)
 
 
 def _overdue(now) -> Q:

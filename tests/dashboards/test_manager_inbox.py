@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone, translation
+from freezegun import freeze_time
 
 from activities.models import Activity, SignUp
 from activities.services import signup_create
@@ -145,6 +147,7 @@ def fill(venue, count):
 
 
 def inbox_queries(client, django_assert_max_num_queries):
+    caches["fragments"].clear()  # drawn afresh, not the kept copy
     with django_assert_max_num_queries(17) as captured:
         response = client.get(reverse("manage:home"))
     assert response.status_code == 200
@@ -159,3 +162,55 @@ def test_inbox_query_count_does_not_grow_with_what_waits(
     fill(venue_a, 8)
     many = inbox_queries(as_manager_a, django_assert_max_num_queries)
     assert few == many
+
+
+def waiting_requests(response) -> str:
+    """The number on the inbox's first tile."""
+    return response.content.decode().split("<strong>", 1)[1].split("</strong>", 1)[0]
+
+
+def test_a_kept_inbox_shows_a_new_request_at_the_next_look(
+    as_manager_a,
+    venue_a,
+    worker,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    url = reverse("manage:home")
+    assert waiting_requests(as_manager_a.get(url)) == "0"
+    with django_assert_max_num_queries(1):  # kept: the session's query only
+        assert waiting_requests(as_manager_a.get(url)) == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        BookingFactory(space=SpaceFactory(venue=venue_a), user=worker)
+    assert waiting_requests(as_manager_a.get(url)) == "1"
+
+
+def test_managers_never_see_each_others_kept_inbox(
+    client, manager_a, manager_b, venue_a, venue_b, worker
+):
+    BookingFactory(space=SpaceFactory(venue=venue_a, name="甲的活动室"), user=worker)
+    client.force_login(manager_a)
+    assert "甲的活动室" in client.get(reverse("manage:home")).content.decode()
+    client.force_login(manager_b)
+    page = client.get(reverse("manage:home")).content.decode()
+    assert "甲的活动室" not in page and venue_b.name in page
+
+
+def test_a_new_venue_to_manage_shows_at_the_next_look(
+    as_manager_a, manager_a, venue_b, django_capture_on_commit_callbacks
+):
+    assert venue_b.name not in as_manager_a.get(reverse("manage:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        venue_b.managers.add(manager_a)
+    assert venue_b.name in as_manager_a.get(reverse("manage:home")).content.decode()
+
+
+def test_an_item_falling_overdue_shows_within_the_minute(as_manager_a, venue_a):
+    now = timezone.now()
+    AppealFactory(venue=venue_a, accept_due=now + datetime.timedelta(seconds=20))
+    with freeze_time(now) as clock:
+        page = as_manager_a.get(reverse("manage:home")).content.decode()
+        assert 'class="badge badge-overdue"' not in page
+        clock.tick(datetime.timedelta(seconds=61))
+        page = as_manager_a.get(reverse("manage:home")).content.decode()
+        assert 'class="badge badge-overdue"' in page
