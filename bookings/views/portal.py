@@ -152,8 +152,8 @@ class BookingDetailView(LoginRequiredMixin, DetailView):
     def get_queryset(self):
         return (
             own_bookings(self.request.user)
-            .select_related("space__venue", "space__rules")
-            .prefetch_related("events__actor")
+            .select_related("space__venue", "space__rules", "review")
+            .prefetch_related("events")
         )
 
     def get_context_data(self, **kwargs):

@@ -5,7 +5,12 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Booking
-from bookings.services import booking_approve, booking_create, booking_reject
+from bookings.services import (
+    booking_approve,
+    booking_cancel,
+    booking_create,
+    booking_reject,
+)
 from tests.bookings.conftest import at
 from tests.factories import UserFactory
 from tests.tasks import run_worker
@@ -183,6 +188,29 @@ def test_cancel_my_booking(client, worker, space):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.state == Booking.State.CANCELLED
+
+
+def test_a_bookings_page_asks_three_queries_whatever_its_history(
+    client, worker, manager_a, space, django_assert_num_queries
+):
+    """The session with its user, the booking with its space, venue, rules and
+    review, and its events: the page draws no actor and asks nothing per event."""
+    booking = booking_create(
+        user=worker,
+        space=space,
+        start=at(2, 10),
+        slot_count=1,
+        headcount=1,
+        purpose="x",
+        contact_phone=worker.phone,
+    )
+    booking_approve(booking=booking, actor=manager_a)
+    booking_cancel(booking=booking, actor=worker)
+    client.force_login(worker)
+    client.get(booking.get_absolute_url())
+    with django_assert_num_queries(3):
+        page = client.get(booking.get_absolute_url()).content.decode()
+    assert page.count("<time datetime=") == 3  # requested, approved, cancelled
 
 
 def test_approved_booking_shows_qr_code_and_a_valid_calendar_file(
