@@ -56,3 +56,23 @@ def test_visit_totals_read_the_way_the_reference_app_writes_them():
         assert "万" not in compact_count(9_999)
     with translation.override("en"):
         assert compact_count(41_000) == "41.0k"
+
+
+def test_a_bookings_day_and_hours_read_in_each_language_in_local_time():
+    import datetime
+    import zoneinfo
+
+    from django.utils import translation
+
+    from qunxian.templatetags.qunxian import day_and_hours
+
+    # 02:00 UTC is 10:00 in Shanghai, on Thursday 3 December 2026.
+    start = datetime.datetime(2026, 12, 3, 2, tzinfo=datetime.UTC)
+    end = start + datetime.timedelta(hours=2)
+    with translation.override("zh-hans"):
+        assert day_and_hours(start, end) == "12月3日 星期四 10:00–12:00"
+    with translation.override("en"):
+        assert day_and_hours(start, end) == "December 3 Thu 10:00–12:00"
+    elsewhere = start.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    with translation.override("en"):
+        assert day_and_hours(elsewhere, end) == "December 3 Thu 10:00–12:00"

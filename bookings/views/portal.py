@@ -134,7 +134,12 @@ class MyBookingsView(LoginRequiredMixin, ListView):
     context_object_name = "bookings"
 
     def get_queryset(self):
-        return own_bookings(self.request.user).select_related("space__venue")
+        # Only what a row shows: a venue's and a space's other columns are long.
+        return (
+            own_bookings(self.request.user)
+            .select_related("space__venue")
+            .only("state", "start", "end", "space__name", "space__venue__name")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,7 +2,8 @@ import datetime
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -17,6 +18,16 @@ def compact_count(value: int) -> str:
     if (get_language() or "").startswith("zh"):
         return f"{value / 10_000:.1f}万"
     return f"{value / 1_000:.1f}k"
+
+
+@register.simple_tag
+def day_and_hours(start, end) -> str:
+    """The day in the language's month-day format, its weekday and the hours
+    ("12月3日 星期四 10:00–12:00"). One tag, not five filters: a list of
+    bookings draws it in every row, and each filter converts to local time."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    day = dateformat.format(start, get_format("MONTH_DAY_FORMAT"))
+    return f"{day} {dateformat.format(start, 'D')} {start:%H:%M}–{end:%H:%M}"
 
 
 @register.filter
