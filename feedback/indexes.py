@@ -25,8 +25,9 @@ provisional snapshot is never the default period of the console.
 The statements do not grow with the venues: delete the period; insert one row
 per venue, joining one GROUP BY pass over each source table; derive the rates;
 read the top activity and the district's totals; pull the rates to the prior;
-weigh the composite; rank the month's handling times per venue and per
-organisation for the medians; then one row per organisation.
+weigh the composite; find the middle handling times per venue and per
+organisation for the medians (on PostgreSQL in one statement, elsewhere by
+ranking them once per median); then one row per organisation.
 """
 
 import datetime
