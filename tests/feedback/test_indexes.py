@@ -180,6 +180,42 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(db):
     assert snapshot(venue).median_resolve_hours is None
 
 
+def test_an_organisations_median_is_of_its_feedback_not_of_its_venues_medians(db):
+    # One organisation: venue a took 1, 9 and 2 hours to accept and 5 and 7 to
+    # resolve; venue b took 20 and 3 to accept and resolved nothing.
+    a, b = VenueFactory(), VenueFactory()
+    for venue, accept, resolve in (
+        (a, 1, 5),
+        (a, 9, 7),
+        (a, 2, None),
+        (b, 20, None),
+        (b, 3, None),
+    ):
+        created = moment(3)
+        row = Appeal.objects.create(
+            user=UserFactory(),
+            venue=venue,
+            kind=Appeal.Kind.COMPLAINT,
+            text="…",
+            state=Appeal.State.RESOLVED if resolve else Appeal.State.ACCEPTED,
+            accept_due=created + datetime.timedelta(days=2),
+            resolve_due=created + datetime.timedelta(days=7),
+            accepted_at=created + datetime.timedelta(hours=accept),
+            resolved_at=resolve and created + datetime.timedelta(hours=resolve),
+        )
+        Appeal.objects.filter(pk=row.pk).update(created_at=created)
+    compute_indexes(PERIOD)
+    assert (snapshot(a).median_accept_hours, snapshot(a).median_resolve_hours) == (2, 6)
+    assert (snapshot(b).median_accept_hours, snapshot(b).median_resolve_hours) == (
+        11.5,
+        None,
+    )
+    league = OrganizationIndexSnapshot.objects.get(
+        organization=a.organization, period=PERIOD
+    )
+    assert (league.median_accept_hours, league.median_resolve_hours) == (3, 6)
+
+
 def test_a_snapshot_keeps_the_weights_it_was_computed_with(month):
     busy, _quiet, _silent = month
     compute_indexes(PERIOD)
