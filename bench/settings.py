@@ -2,7 +2,9 @@
 
 Never the dev or CI database: SQLite goes to bench/out/bench.sqlite3, and a
 PostgreSQL DATABASE_URL is renamed to `<name>_bench` (kept if it already ends
-in `_bench`). DEBUG is off, as in production, so nothing records queries.
+in `_bench`); only `python -m bench.served`, which creates and drops nothing,
+sets BENCH_DATABASE=existing to read the database as it is. DEBUG is off, as
+in production, so nothing records queries.
 """
 
 import os
@@ -23,7 +25,9 @@ def scratch_name(name: str) -> str:
     return name if name.endswith("_bench") else f"{name}_bench"
 
 
-if DATABASE_URL:
+if os.environ.get("BENCH_DATABASE") == "existing":
+    pass  # `python -m bench.served`: the database as the project names it
+elif DATABASE_URL:
     _db = {**DATABASES["default"]}
     if _db["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("bench: DATABASE_URL must be PostgreSQL (or unset).")

@@ -101,8 +101,21 @@ def write_pending_demand() -> None:
         return
     batch = dict(_pending)
     _pending.clear()
+    _write(batch)
+
+
+def _lock_order(item) -> tuple:
+    (date, hour, source, cell, category, venue_id), _count = item
+    return (date, hour, source, cell, category, venue_id is not None, venue_id or 0)
+
+
+def _write(batch: dict) -> None:
+    """Upsert the counts in one transaction, in one order for every process:
+    two workers writing the same rows at once then lock them in the same
+    order, and neither waits for the other in a deadlock."""
     with transaction.atomic(savepoint=False):
-        for (date, hour, source, cell, category, venue_id), count in batch.items():
+        for key, count in sorted(batch.items(), key=_lock_order):
+            date, hour, source, cell, category, venue_id = key
             _add(
                 date=date,
                 hour=hour,
