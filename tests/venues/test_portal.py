@@ -241,6 +241,25 @@ def test_geojson_is_a_valid_feature_collection(client):
     assert feature["properties"]["url"] == venue.get_absolute_url()
 
 
+def test_geojson_escapes_what_json_must(client):
+    venue = VenueFactory(name='"普工" \\ 之家\t', address="海港路\n1号")
+    [feature] = client.get(reverse("venues:geojson")).json()["features"]
+    assert feature["id"] == venue.pk
+    assert feature["properties"] == {
+        "name": venue.name,
+        "organization": venue.organization.name,
+        "category": venue.get_category_display(),
+        "address": venue.address,
+        "url": venue.get_absolute_url(),
+    }
+
+
+def test_geojson_with_no_venue_is_an_empty_collection(client):
+    VenueFactory(status=Venue.Status.SUSPENDED)
+    data = client.get(reverse("venues:geojson")).json()
+    assert data == {"type": "FeatureCollection", "features": []}
+
+
 def test_geojson_honours_the_list_filters(client):
     youth = OrganizationFactory(name="共青团普陀区委", kind=Organization.Kind.YOUTH)
     VenueFactory(name="职工之家")
