@@ -103,10 +103,11 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
 
     Only for pages whose own content is the same for every visitor (the
     directory, the home), or for everyone who shares a scope: `scope(request)`
-    returns the parts of the key that name what else the page depends on
-    (a console's organisations, the date). The layout's personal bits are the signed-in
-    visitor's roles (part of the key: one copy per combination), their unread
-    count and their CSRF token (holes in the kept copy, filled per request).
+    returns the parts of the key that name what else the page depends on (a
+    console's organisations, a manager, the minute). The layout's personal
+    bits are the signed-in visitor's roles (part of the key: one copy per
+    combination), their unread count and their CSRF token (holes in the kept
+    copy, filled per request).
     A page with a message to show, or one that sets a cookie, is not kept.
     """
     from django.middleware.csrf import get_token
