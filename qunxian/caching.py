@@ -17,6 +17,9 @@ from functools import wraps
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from qunxian.display import display_mode
@@ -109,6 +112,8 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
     combination), their unread count and their CSRF token (holes in the kept
     copy, filled per request).
     A page with a message to show, or one that sets a cookie, is not kept.
+    An anonymous copy is kept compressed too, for the browsers that ask for
+    gzip: `PublicGZipMiddleware` would compress it again on every request.
     """
     from django.middleware.csrf import get_token
 
@@ -144,9 +149,23 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
                     response.render()
                 if response.status_code != 200 or response.cookies:
                     return _filled(response.content, response, request, facts)
-                kept = (response.content, response["Content-Type"])
+                content = response.content
+                # An anonymous copy holds no secret (one that sets no cookie
+                # used no CSRF token): compressed once, not per request.
+                compressed = compress_string(content) if facts is None else None
+                kept = (content, response["Content-Type"], compressed)
                 store.set(key, kept, timeout)
-            content, content_type = kept
+            content, content_type, compressed = kept
+            accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+            if (
+                compressed
+                and len(compressed) < len(content)
+                and re_accepts_gzip.search(accepted)
+            ):
+                response = HttpResponse(compressed, content_type=content_type)
+                response.headers["Content-Encoding"] = "gzip"
+                patch_vary_headers(response, ("Accept-Encoding",))
+                return response
             return _filled(
                 content, HttpResponse(content_type=content_type), request, facts
             )

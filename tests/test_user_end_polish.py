@@ -174,3 +174,26 @@ def test_pages_with_secrets_go_out_uncompressed(client, db):
     client.force_login(UserFactory())
     mine = client.get(reverse("venues:list"), headers=gzip_ok)
     assert not mine.has_header("Content-Encoding")
+
+
+def test_a_kept_public_page_is_compressed_once_not_per_request(client, db, monkeypatch):
+    from qunxian import caching
+
+    calls = []
+
+    def counted(content, **kwargs):
+        calls.append(len(content))
+        return gzip.compress(content, mtime=0)
+
+    monkeypatch.setattr(caching, "compress_string", counted)
+    VenueFactory.create_batch(5)
+    gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}
+    bodies = [client.get(reverse("venues:list"), headers=gzip_ok) for _ in range(3)]
+    plain = client.get(reverse("venues:list"))
+    assert len(calls) == 1
+    for response in bodies:
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert gzip.decompress(response.content) == plain.content
+    assert not plain.has_header("Content-Encoding")
+    assert "Accept-Encoding" in plain["Vary"]
