@@ -4,45 +4,19 @@ Like tests/bookings/test_concurrency.py: `transactional_db`, one thread per
 person released together by a barrier, each closing its own connection.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from activities.models import Activity, SignUp
 from activities.services import signup_cancel, signup_create
 from tests.activities.factories import ActivityFactory
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"
 )
 State = SignUp.State
-
-
-def run_together(calls):
-    """Start every call at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 — reported to the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, call))
-        for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

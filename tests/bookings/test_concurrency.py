@@ -4,15 +4,13 @@ A test wrapped in one transaction cannot race, so these use `transactional_db`;
 each thread opens its own connection and closes it when done.
 """
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from bookings.models import Booking, Slot
 from bookings.services import booking_create
-from qunxian.workflow import Refused
+from tests import concurrency
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, bookable_space
 
@@ -22,14 +20,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(space, attempts, *, headcount=1, slot_count=1):
-    """Release one thread per (user, start) at once; return how each ended."""
-    barrier = threading.Barrier(len(attempts))
-    results = []
-
-    def attempt(user, start):
-        try:
-            barrier.wait()
-            booking_create(
+    """One booking request per (user, start), all at once; how each ended."""
+    return concurrency.race(
+        [
+            lambda user=user, start=start: booking_create(
                 user=user,
                 space=space,
                 start=start,
@@ -38,18 +32,10 @@ def race(space, attempts, *, headcount=1, slot_count=1):
                 purpose="抢座",
                 contact_phone=user.phone,
             )
-            results.append("booked")
-        except Refused as refused:
-            results.append(refused.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+            for user, start in attempts
+        ],
+        success="booked",
+    )
 
 
 @pytest.mark.django_db(transaction=True)

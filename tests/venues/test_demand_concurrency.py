@@ -1,39 +1,18 @@
 """Two processes writing their pending demand counts at once (PostgreSQL)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
+from tests.concurrency import run_together
 from venues import demand
 from venues.models import DemandCount, DemandSource
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="deadlocks need PostgreSQL's row locks"
 )
-
-
-def flush_together(batches) -> list[Exception]:
-    """Each batch written by its own thread and connection, released at once."""
-    start, errors = threading.Barrier(len(batches)), []
-
-    def flush(batch):
-        try:
-            start.wait()
-            demand._write(batch)
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=flush, args=(batch,)) for batch in batches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,6 +27,7 @@ def test_two_workers_writing_the_same_cells_at_once_never_deadlock():
     ]
     batches = [dict.fromkeys(keys, 1), dict.fromkeys(reversed(keys), 1)]
     for _round in range(3):
-        assert flush_together(batches) == []
+        results = run_together([lambda b=b: demand._write(b) for b in batches])
+        assert results == [None, None]
     assert DemandCount.objects.count() == len(keys)
     assert DemandCount.objects.aggregate(total=Sum("count"))["total"] == 6 * len(keys)

@@ -6,12 +6,10 @@ A test wrapped in one transaction cannot race, so these use `transactional_db`;
 each thread opens its own connection and closes it when done.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from qunxian.workflow import Refused
+from tests.concurrency import race
 from tests.factories import UserFactory, VenueFactory
 from tests.volunteering.factories import (
     RewardFactory,
@@ -37,29 +35,6 @@ from volunteering.services import (
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"
 )
-
-
-def race(calls):
-    """Release every call at once; return how each ended."""
-    barrier = threading.Barrier(len(calls))
-    results = []
-
-    def attempt(call):
-        try:
-            barrier.wait()
-            call()
-            results.append("ok")
-        except Refused as refused:
-            results.append(refused.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
