@@ -18,7 +18,8 @@ def connect_signals() -> None:
     for selectors in INBOX_SECTIONS.values():
         for model in selectors.INBOX_MODELS:
             uid = f"inbox-{model._meta.label}"
+            if model._meta.auto_created:  # a through table: who manages a venue
+                m2m_changed.connect(inbox_changed, sender=model, dispatch_uid=uid)
+                continue
             post_save.connect(inbox_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(inbox_changed, sender=model, dispatch_uid=f"{uid}-d")
-            # A through table (who manages a venue) changes by m2m_changed.
-            m2m_changed.connect(inbox_changed, sender=model, dispatch_uid=f"{uid}-m")

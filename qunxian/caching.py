@@ -156,11 +156,10 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
                 kept = (content, response["Content-Type"], compressed)
                 store.set(key, kept, timeout)
             content, content_type, compressed = kept
-            accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
             if (
                 compressed
                 and len(compressed) < len(content)
-                and re_accepts_gzip.search(accepted)
+                and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
             ):
                 response = HttpResponse(compressed, content_type=content_type)
                 response.headers["Content-Encoding"] = "gzip"

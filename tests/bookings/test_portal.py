@@ -27,6 +27,19 @@ def request_data(when, **overrides):
     }
 
 
+def request_booking(user, space, **fields):
+    """`user`'s request for one person in two days at 10:00."""
+    return booking_create(
+        user=user,
+        space=space,
+        start=at(2, 10),
+        headcount=1,
+        purpose="x",
+        contact_phone=user.phone,
+        **fields,
+    )
+
+
 def test_availability_lists_slots_with_seats_left(client, space):
     booking_create(
         user=UserFactory(),
@@ -175,14 +188,7 @@ def test_someone_elses_booking_is_not_found(client, worker, space):
 
 
 def test_cancel_my_booking(client, worker, space):
-    booking = booking_create(
-        user=worker,
-        space=space,
-        start=at(2, 10),
-        headcount=1,
-        purpose="x",
-        contact_phone=worker.phone,
-    )
+    booking = request_booking(worker, space)
     client.force_login(worker)
     response = client.post(reverse("bookings:cancel", args=[booking.pk]))
     assert response.status_code == 302
@@ -195,15 +201,7 @@ def test_a_bookings_page_asks_three_queries_whatever_its_history(
 ):
     """The session with its user, the booking with its space, venue, rules and
     review, and its events: the page draws no actor and asks nothing per event."""
-    booking = booking_create(
-        user=worker,
-        space=space,
-        start=at(2, 10),
-        slot_count=1,
-        headcount=1,
-        purpose="x",
-        contact_phone=worker.phone,
-    )
+    booking = request_booking(worker, space)
     booking_approve(booking=booking, actor=manager_a)
     booking_cancel(booking=booking, actor=worker)
     client.force_login(worker)
@@ -216,15 +214,7 @@ def test_a_bookings_page_asks_three_queries_whatever_its_history(
 def test_approved_booking_shows_qr_code_and_a_valid_calendar_file(
     client, worker, manager_a, space
 ):
-    booking = booking_create(
-        user=worker,
-        space=space,
-        start=at(2, 10),
-        slot_count=2,
-        headcount=1,
-        purpose="x",
-        contact_phone=worker.phone,
-    )
+    booking = request_booking(worker, space, slot_count=2)
     client.force_login(worker)
     assert client.get(reverse("bookings:ics", args=[booking.pk])).status_code == 404
     booking_approve(booking=booking, actor=manager_a)
@@ -242,14 +232,7 @@ def test_approved_booking_shows_qr_code_and_a_valid_calendar_file(
 
 
 def test_inbox_lists_decisions_and_marks_them_read(client, worker, manager_a, space):
-    booking = booking_create(
-        user=worker,
-        space=space,
-        start=at(2, 10),
-        headcount=1,
-        purpose="x",
-        contact_phone=worker.phone,
-    )
+    booking = request_booking(worker, space)
     booking_reject(booking=booking, actor=manager_a, reason="场地维修")
     client.force_login(worker)
     assert client.get(reverse("home")).context["unread_count"] == 1
@@ -263,14 +246,7 @@ def test_decision_is_also_emailed_when_the_user_has_an_address(
 ):
     worker.email = "li@example.cn"
     worker.save()
-    booking = booking_create(
-        user=worker,
-        space=space,
-        start=at(2, 10),
-        headcount=1,
-        purpose="x",
-        contact_phone=worker.phone,
-    )
+    booking = request_booking(worker, space)
     with django_capture_on_commit_callbacks(execute=True):
         booking_approve(booking=booking, actor=manager_a)
     assert mailoutbox == []  # queued: the worker sends it
