@@ -1,10 +1,11 @@
 from django.urls import path
 
 from bookings.views import calendar, closures, exports, manage, portal
+from qunxian.caching import keep_layout
 
 portal_patterns = [
-    path("", portal.MyBookingsView.as_view(), name="list"),
-    path("<int:pk>/", portal.BookingDetailView.as_view(), name="detail"),
+    path("", keep_layout(portal.MyBookingsView.as_view()), name="list"),
+    path("<int:pk>/", keep_layout(portal.BookingDetailView.as_view()), name="detail"),
     path("<int:pk>/cancel/", portal.cancel, name="cancel"),
     path("<int:pk>/booking.ics", portal.calendar_file, name="ics"),
     path(

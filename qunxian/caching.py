@@ -18,9 +18,13 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
+from django.template import engines
+from django.template.defaultfilters import urlencode
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import get_language
+from render_block import render_block_to_string
 
 from qunxian.display import display_mode
 
@@ -96,8 +100,50 @@ def cached_fragment(key: str, render, timeout: int = 60):
 # Stand-ins for the personal bits of a shared page, filled in per request.
 UNREAD_HOLE = "qunxian-unread-hole"
 CSRF_HOLE = "qunxian-csrf-hole"
+PATH_HOLE = "qunxian-path-hole"
+CONTENT_HOLE = "qunxian-content-hole"
 # How base.html draws the unread count (tests/test_page_queries.py checks it).
 UNREAD_BADGE = ' <span class="count-badge">{}</span>'
+
+
+def _visitor(request):
+    """The header's facts of a signed-in visitor (None for anonymous) and the
+    part of a kept copy's key they decide: which roles' links it shows."""
+    from qunxian.context_processors import _header_facts
+
+    user = request.user
+    if not user.is_authenticated:
+        return None, "anonymous"
+    facts = _header_facts(user)  # one query: roles and unread count
+    roles = (facts[role] for role in ("manager", "admin", "console"))
+    return facts, "user:" + "".join(str(int(has)) for has in roles)
+
+
+def _messages_waiting(request) -> bool:
+    # Messages may wait in the cookie or, past its size, the session.
+    waiting = getattr(request, "_messages", None)
+    return waiting is not None and bool(len(waiting))
+
+
+def _fill_holes(content: bytes, request, facts, path_hole: bool = False) -> bytes:
+    """The kept copy with this visitor's unread count, CSRF token and (for a
+    layout kept across URLs) path put into its holes."""
+    from django.middleware.csrf import get_token
+
+    if facts is None and not path_hole:
+        return content
+    text = content.decode()
+    if facts is not None:
+        unread = facts["unread"]
+        text = text.replace(
+            UNREAD_BADGE.format(UNREAD_HOLE),
+            UNREAD_BADGE.format(unread) if unread else "",
+        )
+        if CSRF_HOLE in text:
+            text = text.replace(CSRF_HOLE, get_token(request))
+    if path_hole:
+        text = text.replace(PATH_HOLE, urlencode(request.get_full_path()))
+    return text.encode()
 
 
 def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
@@ -115,24 +161,13 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
     An anonymous copy is kept compressed too, for the browsers that ask for
     gzip: `PublicGZipMiddleware` would compress it again on every request.
     """
-    from django.middleware.csrf import get_token
-
-    from qunxian.context_processors import _header_facts
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            # Messages may wait in the cookie or, past its size, the session.
-            waiting = getattr(request, "_messages", None)
-            if request.method != "GET" or (waiting is not None and len(waiting)):
+            if request.method != "GET" or _messages_waiting(request):
                 return view(request, *args, **kwargs)
-            user = request.user
-            if user.is_authenticated:
-                facts = _header_facts(user)  # one query: roles and unread count
-                roles = (facts[role] for role in ("manager", "admin", "console"))
-                who = "user:" + "".join(str(int(has)) for has in roles)
-            else:
-                facts, who = None, "anonymous"
+            facts, who = _visitor(request)
             parts = scope(request) if scope is not None else ()
             key = versioned_key("page", version_keys, request, who, *parts)
             store = fragments()
@@ -148,7 +183,8 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
                         }
                     response.render()
                 if response.status_code != 200 or response.cookies:
-                    return _filled(response.content, response, request, facts)
+                    response.content = _fill_holes(response.content, request, facts)
+                    return response
                 content = response.content
                 # An anonymous copy holds no secret (one that sets no cookie
                 # used no CSRF token): compressed once, not per request.
@@ -165,24 +201,92 @@ def cache_shared_page(*, version_keys, timeout: int = 60, scope=None):
                 response.headers["Content-Encoding"] = "gzip"
                 patch_vary_headers(response, ("Accept-Encoding",))
                 return response
-            return _filled(
-                content, HttpResponse(content_type=content_type), request, facts
+            return HttpResponse(
+                _fill_holes(content, request, facts), content_type=content_type
             )
-
-        def _filled(content, response, request, facts):
-            if facts is not None:
-                text = content.decode()
-                unread = facts["unread"]
-                text = text.replace(
-                    UNREAD_BADGE.format(UNREAD_HOLE),
-                    UNREAD_BADGE.format(unread) if unread else "",
-                )
-                if CSRF_HOLE in text:
-                    text = text.replace(CSRF_HOLE, get_token(request))
-                content = text.encode()
-            response.content = content
-            return response
 
         return wrapped
 
     return decorator
+
+
+class _PathHoleRequest:
+    """The request as a kept layout sees it: the same but for its path, a
+    hole filled per request (the layout's "?next=" links)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def get_full_path(self):
+        return PATH_HOLE
+
+
+def keep_layout(view, timeout: int = 300):
+    """A personal page drawn fresh into its layout kept in this process.
+
+    The view's page (a TemplateResponse) is drawn as its template's `content`
+    block alone, from the view's context, and put into the rest of the page
+    as kept for everyone alike: the layout and the page's other blocks,
+    drawn once from the request's context only (one copy per template, view,
+    language, display mode and roles), with holes for the unread count, the
+    CSRF token and the path. So only for pages whose other blocks (the
+    title, the head) are the same for everyone; tests/test_kept_layout.py
+    compares each such page with the page drawn whole.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if (
+            request.method != "GET"
+            or response.status_code != 200
+            or not isinstance(response, TemplateResponse)
+            or response.is_rendered
+            or _messages_waiting(request)
+        ):
+            return response
+        template = response.resolve_template(response.template_name)
+        name = template.template.name
+        facts, who = _visitor(request)
+        match = request.resolver_match
+        key = ":".join(
+            (
+                "layout",
+                name,
+                match.view_name if match else "",
+                get_language(),
+                display_mode(request),
+                who,
+            )
+        )
+        store = fragments()
+        shell = store.get(key)
+        if shell is None:
+            shell = _layout_shell(name, request, facts)
+            store.set(key, shell, timeout)
+        content = render_block_to_string(
+            name, "content", response.resolve_context(response.context_data), request
+        )
+        before, after = shell
+        response.content = _fill_holes(
+            before + content.encode() + after, request, facts, path_hole=True
+        )
+        return response
+
+    return wrapped
+
+
+def _layout_shell(name: str, request, facts) -> tuple[bytes, bytes]:
+    """The page `name` drawn with a hole for its content block: the parts
+    before and after it."""
+    shell = engines["django"].from_string(
+        f'{{% extends "{name}" %}}{{% block content %}}{CONTENT_HOLE}{{% endblock %}}'
+    )
+    context = {"request": _PathHoleRequest(request)}
+    if facts is not None:
+        context |= {"unread_count": UNREAD_HOLE, "csrf_token": CSRF_HOLE}
+    before, after = shell.render(context, request).split(CONTENT_HOLE)
+    return before.encode(), after.encode()
