@@ -264,12 +264,17 @@ def nearest_free(space: Space, around: datetime.datetime, *, seats: int, count=3
     return sorted(candidates[:count], key=lambda slot: slot.start)
 
 
-def cancel_deadline(booking: Booking) -> datetime.datetime:
-    """The last moment its user may cancel a booking (the venue may at any time)."""
-    minutes = rules_for(booking.space).cancel_cutoff_minutes
-    return booking.start - datetime.timedelta(minutes=minutes)
+def cancel_deadline(
+    booking: Booking, cutoff_minutes: int | None = None
+) -> datetime.datetime:
+    """The last moment its user may cancel a booking (the venue may at any
+    time). `cutoff_minutes` is its space's rule, if read with the booking."""
+    if cutoff_minutes is None:
+        cutoff_minutes = rules_for(booking.space).cancel_cutoff_minutes
+    return booking.start - datetime.timedelta(minutes=cutoff_minutes)
 
 
-def user_may_cancel(booking: Booking, *, now=None) -> bool:
+def user_may_cancel(booking: Booking, *, now=None, deadline=None) -> bool:
     now = now or timezone.now()
-    return booking.state in Booking.ACTIVE and now <= cancel_deadline(booking)
+    deadline = deadline or cancel_deadline(booking)
+    return booking.state in Booking.ACTIVE and now <= deadline

@@ -2,19 +2,25 @@
 page is the one drawn whole, and every visitor gets their own bookings,
 unread count, CSRF token, roles' links, language and path."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
+from django.utils import timezone
+from freezegun import freeze_time
 
+from bookings.models import Booking, SpaceRules
+from bookings.services import booking_cancel
 from qunxian import caching
 from qunxian.models import Notification
-from tests.factories import BookingFactory, UserFactory
+from tests.factories import BookingFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+ENGLISH = {"accept-language": "en"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -128,3 +134,71 @@ def test_the_kept_layout_follows_the_language_and_the_display_mode(client, worke
     assert "My bookings" in english
     client.get(reverse("display", args=["elder"]))
     assert '<html lang="zh-hans" class="elder">' in client.get(url).content.decode()
+
+
+def test_a_kept_page_shows_every_change_at_the_next_look(client, worker):
+    """The drawn content is kept for the values it was drawn from: each look
+    reads them fresh, and a change of any shows at once."""
+    now = timezone.now().replace(microsecond=0)
+    cutoff = datetime.timedelta(minutes=SpaceRules().cancel_cutoff_minutes)
+    booking = BookingFactory(  # cancellation closes in two minutes
+        user=worker,
+        state=Booking.State.APPROVED,
+        space__venue__name="旧名驿站",
+        start=now + cutoff + datetime.timedelta(minutes=2),
+        end=now + cutoff + datetime.timedelta(minutes=62),
+    )
+    client.force_login(worker)
+    urls = pages(worker)
+    detail = urls[1]
+
+    def looks():
+        return [client.get(url).content.decode() for url in urls for _ in range(2)]
+
+    assert all("旧名驿站" in html for html in looks())
+    assert "Cancel this booking" in client.get(detail, headers=ENGLISH).content.decode()
+
+    venue = booking.space.venue
+    venue.name = "新名驿站"
+    venue.save()
+    assert all("新名驿站" in html and "旧名驿站" not in html for html in looks())
+
+    booking.events.create(from_state="pending", to_state="approved", reason="已核实")
+    assert "已核实" in client.get(detail).content.decode()  # its history
+
+    assert "Cancel this booking" in client.get(detail, headers=ENGLISH).content.decode()
+
+    with freeze_time(now + datetime.timedelta(minutes=3)):  # past the cut-off
+        closed = client.get(detail, headers=ENGLISH).content.decode()
+    assert "Cancel this booking" not in closed
+    assert "Cancellation has closed" in closed
+
+    booking_cancel(booking=booking, actor=worker, reason="临时有事", now=now)
+    for html in (client.get(url, headers=ENGLISH).content.decode() for url in urls):
+        assert "Cancelled" in html
+    assert "临时有事" in client.get(detail).content.decode()
+
+    Booking.objects.filter(pk=booking.pk).update(state=Booking.State.ATTENDED)
+    review_link = reverse("feedback:review_new", args=[venue.pk])
+    assert review_link in client.get(detail).content.decode()
+    ReviewFactory(user=worker, venue=venue, booking=booking)
+    assert review_link not in client.get(detail).content.decode()
+
+
+def test_the_same_content_is_drawn_once(client, worker, monkeypatch):
+    BookingFactory(user=worker)
+    drawn = []
+    render = caching._render_content_block
+    monkeypatch.setattr(
+        caching,
+        "_render_content_block",
+        lambda *args: drawn.append(args[0].template.name) or render(*args),
+    )
+    client.force_login(worker)
+    for url in pages(worker):
+        for _ in range(3):
+            assert client.get(url).status_code == 200
+    assert len(drawn) == 2  # once for each page
+    BookingFactory(user=worker)  # a new row: the list is drawn again
+    client.get(reverse("bookings:list"))
+    assert len(drawn) == 3

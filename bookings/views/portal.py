@@ -3,7 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +21,12 @@ from bookings.availability import (
     user_may_cancel,
 )
 from bookings.forms import BookingForm, DayForm
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent, SpaceRules
 from bookings.permissions import own_bookings
 from bookings.services import booking_cancel, booking_create
+from qunxian.models import User
 from qunxian.qr import check_in_qr
+from qunxian.queries import CompiledQuery
 from qunxian.workflow import Refused
 from venues.models import Space
 
@@ -129,17 +133,23 @@ class BookingCreateView(LoginRequiredMixin, FormView):
         return context
 
 
+# Only what a row shows (a venue's and a space's other columns are long).
+_MY_BOOKINGS = CompiledQuery(
+    lambda user_id: (
+        own_bookings(User(pk=user_id))
+        .annotate(space_name=F("space__name"), venue_name=F("space__venue__name"))
+        .only("state", "start", "end")
+    )
+)
+
+
 class MyBookingsView(LoginRequiredMixin, ListView):
     template_name = "bookings/booking_list.html"
     context_object_name = "bookings"
+    content_inputs = ("upcoming", "past")  # drawn once for the same rows
 
     def get_queryset(self):
-        # Only what a row shows: a venue's and a space's other columns are long.
-        return (
-            own_bookings(self.request.user)
-            .select_related("space__venue")
-            .only("state", "start", "end", "space__name", "space__venue__name")
-        )
+        return list(_MY_BOOKINGS.raw(self.request.user.pk))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,31 +160,57 @@ class MyBookingsView(LoginRequiredMixin, ListView):
         return context
 
 
+# Only what the page shows, its history in a query of its own (a prefetch
+# costs more to set up than it saves).
+_BOOKING = CompiledQuery(
+    lambda user_id, pk: (
+        own_bookings(User(pk=user_id))
+        .filter(pk=pk)
+        .annotate(
+            space_name=F("space__name"),
+            venue_id=F("space__venue_id"),
+            venue_name=F("space__venue__name"),
+            venue_address=F("space__venue__address"),
+            venue_phone=F("space__venue__phone"),
+            cancel_cutoff_minutes=Coalesce(
+                "space__rules__cancel_cutoff_minutes",
+                SpaceRules._meta.get_field("cancel_cutoff_minutes").get_default(),
+            ),
+            review_id=F("review__id"),
+        )
+        .only(
+            *("state", "start", "end", "headcount", "purpose", "contact_phone"),
+            "check_in_code",
+        )
+    )
+)
+_HISTORY = CompiledQuery(
+    lambda booking_id: BookingEvent.objects.filter(booking_id=booking_id).only(
+        "created_at", "to_state", "reason"
+    )
+)
+
+
 class BookingDetailView(LoginRequiredMixin, DetailView):
     template_name = "bookings/booking_detail.html"
     context_object_name = "booking"
+    # Drawn once for the same values of these (qunxian.caching.keep_layout).
+    content_inputs = ("booking", "events", "can_cancel", "cancel_deadline")
 
-    def get_queryset(self):
-        # Only what the page shows; its history is one query of its own, drawn
-        # by the template (a prefetch costs more to set up than it saves).
-        return (
-            own_bookings(self.request.user)
-            .select_related("space__venue", "space__rules", "review")
-            .only(
-                *("state", "start", "end", "headcount", "purpose", "contact_phone"),
-                *("check_in_code", "space__name", "space__venue__name"),
-                *("space__venue__address", "space__venue__phone"),
-                *("space__rules__cancel_cutoff_minutes", "review__id"),
-            )
-        )
+    def get_object(self):
+        for booking in _BOOKING.raw(self.request.user.pk, self.kwargs["pk"]):
+            return booking
+        raise Http404
 
     def get_context_data(self, **kwargs):
         booking = self.object
         context = super().get_context_data(**kwargs)
         if booking.state == Booking.State.APPROVED:
             context["qr_svg"] = check_in_qr(booking.check_in_code)
-        context["can_cancel"] = user_may_cancel(booking)
-        context["cancel_deadline"] = cancel_deadline(booking)
+        context["events"] = list(_HISTORY.raw(booking.pk))
+        deadline = cancel_deadline(booking, booking.cancel_cutoff_minutes)
+        context["can_cancel"] = user_may_cancel(booking, deadline=deadline)
+        context["cancel_deadline"] = deadline
         return context
 
 
