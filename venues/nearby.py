@@ -44,15 +44,19 @@ class PlanarDistance(Func):
     def __init__(self, lat: float, lng: float):
         super().__init__(F("lat"), F("lng"))
         shrink = math.cos(math.radians(lat)) ** 2
-        self.origin = (lat, lat, lng, lng, shrink)
+        self.origin = (float(lat), float(lng), float(shrink))
 
     def as_sql(self, compiler, connection, **extra_context):
         lat_sql, _ = compiler.compile(self.source_expressions[0])
         lng_sql, _ = compiler.compile(self.source_expressions[1])
+        # The numbers written into the SQL, not bound: a DISTINCT list orders
+        # by this expression also selected, and PostgreSQL takes the two for
+        # one only if they read alike (bound, they would be $1 and $9).
+        lat, lng, shrink = (repr(number) for number in self.origin)
         return (
-            f"(({lat_sql} - %s) * ({lat_sql} - %s)"
-            f" + ({lng_sql} - %s) * ({lng_sql} - %s) * %s)",
-            self.origin,
+            f"(({lat_sql} - {lat}) * ({lat_sql} - {lat})"
+            f" + ({lng_sql} - {lng}) * ({lng_sql} - {lng}) * {shrink})",
+            (),
         )
 
 
