@@ -5,9 +5,11 @@ signing in and out, deactivation and deletion behave as before."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from qunxian.caching import UNREAD_BADGE
-from qunxian.models import Notification, UserSession
+from qunxian.models import Notification, User, UserSession
+from qunxian.sessions import SessionStore, user_brought_by_session
 from tests.factories import UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,18 @@ def test_an_unknown_or_expired_session_is_anonymous(worker):
     client = signed_in(worker)
     UserSession.objects.update(expire_date="2020-01-01T00:00:00Z")
     assert client.get(reverse("bookings:list")).status_code == 302
+
+
+def test_the_user_a_session_brings_is_the_one_the_orm_loads(worker):
+    worker.notification_prefs = {"booking": ["sms"]}
+    worker.last_login = timezone.now().replace(microsecond=0)
+    worker.save()
+    client = signed_in(worker)
+    session = SessionStore(client.cookies["sessionid"].value)
+    session.load()
+    brought = user_brought_by_session(worker.pk)
+    loaded = User.objects.get(pk=worker.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(brought, field.attname) == getattr(loaded, field.attname)
+    assert brought.notification_prefs == {"booking": ["sms"]}
+    assert timezone.is_aware(brought.last_login)
