@@ -3,8 +3,9 @@ pages in-process (django.test.Client, DEBUG off), against the database of
 DATABASE_URL (e.g. `make run`'s demo data), printing the top functions by
 cumulative and own time and the SQL of one request.
 
-py-spy (a sampler under gunicorn) is not packaged for this machine's Debian,
-so this is the profile the bench README's notes come from.
+py-spy, a sampler of a gunicorn worker under wrk, is not packaged for this
+machine's Debian but installs with pip into a venv of its own; the bench
+README's notes use both.
 """
 
 import argparse
