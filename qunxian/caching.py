@@ -16,6 +16,7 @@ import weakref
 from functools import wraps
 
 from django.core.cache import cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
@@ -312,11 +313,7 @@ def _content_key(layout_key: str, request, inputs: list) -> str:
     seen = set()
     for value in inputs:
         _add_values(value, values, seen)
-    hasher = hashlib.sha256()
-    for value in values:
-        hasher.update(str(value).encode())
-        hasher.update(b"\x1f")
-    return f"content:{layout_key}:{hasher.hexdigest()}"
+    return make_template_fragment_key(f"content:{layout_key}", values)
 
 
 def _add_values(value, values: list, seen: set) -> None:

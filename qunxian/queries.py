@@ -24,7 +24,7 @@ class CompiledQuery:
 
     def __init__(self, build):
         self._build = build
-        self._compiled = {}  # database alias -> (model, sql, params)
+        self._compiled = {}  # database alias -> (model, sql, params, key slots)
 
     def _compile(self, alias, arity):
         compiled = self._compiled.get(alias)
@@ -32,25 +32,19 @@ class CompiledQuery:
             stand_ins = [_STAND_IN + index for index in range(arity)]
             queryset = self._build(*stand_ins).using(alias)
             sql, params = queryset.query.get_compiler(alias).as_sql()
-            params = [
-                stand_ins.index(value) if value in stand_ins else _Fixed(value)
-                for value in params
+            slots = [
+                (position, stand_ins.index(value))
+                for position, value in enumerate(params)
+                if value in stand_ins
             ]
-            if sorted(p for p in params if isinstance(p, int)) != list(range(arity)):
+            if sorted(key for _, key in slots) != list(range(arity)):
                 raise ValueError("Each key must be one parameter of the query.")
-            compiled = self._compiled[alias] = (queryset.model, sql, params)
+            compiled = self._compiled[alias] = (queryset.model, sql, params, slots)
         return compiled
 
     def raw(self, *keys: int, using: str = "default"):
-        model, sql, params = self._compile(connections[using].alias, len(keys))
-        values = [p.value if isinstance(p, _Fixed) else keys[p] for p in params]
+        model, sql, params, slots = self._compile(connections[using].alias, len(keys))
+        values = list(params)
+        for position, key in slots:
+            values[position] = keys[key]
         return model._default_manager.db_manager(using).raw(sql, values)
-
-
-class _Fixed:
-    """A parameter the keys do not change (a state, a constant)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
