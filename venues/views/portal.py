@@ -182,11 +182,16 @@ def detail_url_pattern() -> str:
 @require_safe
 def venue_geojson(request):
     """Markers for the map, as a GeoJSON FeatureCollection (RFC 7946)."""
-    filterset = VenueFilter(request.GET, queryset=Venue.objects.published())
-    if filterset.is_bound and not filterset.is_valid():
-        return JsonResponse({"errors": filterset.errors}, status=400)
+    venues = Venue.objects.published()
+    # The whole map builds no filter form: its copies of the filters and the
+    # empty facility choice evaluated as a queryset took 8 of 50 ms.
+    if request.GET:
+        filterset = VenueFilter(request.GET, queryset=venues)
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400)
+        venues = filterset.qs
     return HttpResponse(
-        feature_collection(filterset.qs, detail_url=detail_url_pattern()),
+        feature_collection(venues, detail_url=detail_url_pattern()),
         content_type="application/geo+json",
     )
 
